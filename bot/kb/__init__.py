@@ -1,0 +1,1 @@
+"""The knowledge base: sources, passages, topics and facts with provenance."""

@@ -1,0 +1,96 @@
+"""What the knowledge service returns: frozen dataclasses, never ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a statement comes from: source article, section and the sentence itself."""
+
+    source_title: str
+    source_path: str
+    section: str
+    sentence: str
+    start: int
+    end: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.source_title}, section “{self.section}”"
+
+
+@dataclass(frozen=True)
+class FactItem:
+    value: str
+    key: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    name: str
+    aliases: tuple[str, ...]
+    counterpart: str | None  # the topic its source article compares it with
+
+
+@dataclass(frozen=True)
+class AttributeAnswer:
+    """All a topic's facts for one attribute; ``items`` is empty when the sources are silent."""
+
+    topic: str
+    attribute: str
+    label: str
+    items: tuple[FactItem, ...]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(item.value for item in self.items))
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(dict.fromkeys(item.citation for item in self.items))
+
+
+@dataclass(frozen=True)
+class Side:
+    topic: str
+    items: tuple[FactItem, ...]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(item.value for item in self.items))
+
+    @property
+    def is_silent(self) -> bool:
+        return not self.items
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """One dimension on which two topics are compared: a difference or a similarity."""
+
+    dimension: str
+    label: str
+    left: Side
+    right: Side
+    shared: tuple[str, ...]  # values both sides state
+
+    @property
+    def one_sided(self) -> bool:
+        return self.left.is_silent or self.right.is_silent
+
+
+@dataclass(frozen=True)
+class Comparison:
+    left: str
+    right: str
+    differences: tuple[Contrast, ...]
+    similarities: tuple[Contrast, ...]
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    citation: Citation
+    score: float

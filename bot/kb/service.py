@@ -1,0 +1,225 @@
+"""Answers for the bot: topics, attribute facts, comparisons and passage search, with citations.
+
+Everything returned is a frozen dataclass from ``bot.kb.answers``; sessions never leak out.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from functools import cached_property
+
+from sqlalchemy.orm import sessionmaker
+
+from bot.config import Settings, load_settings
+from bot.ingest.rules import AttributeSpec, Rules, load_rules
+from bot.kb.answers import (
+    AttributeAnswer,
+    Citation,
+    Comparison,
+    Contrast,
+    FactItem,
+    PassageHit,
+    Side,
+    TopicInfo,
+)
+from bot.kb.db import make_engine, make_session_factory
+from bot.kb.models import Fact, Passage
+from bot.kb.repository import KnowledgeRepository
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STEM = 5  # words sharing their first five letters count as the same word (plan/planning)
+
+
+def _citation(passage: Passage) -> Citation:
+    return Citation(
+        source_title=passage.source.title,
+        source_path=passage.source.path,
+        section=passage.section,
+        sentence=passage.text,
+        start=passage.start,
+        end=passage.end,
+    )
+
+
+def _item(fact: Fact) -> FactItem:
+    return FactItem(value=fact.value, key=fact.key, citation=_citation(fact.passage))
+
+
+class KnowledgeService:
+    def __init__(self, session_factory: sessionmaker, rules: Rules | None = None) -> None:
+        self._sessions = session_factory
+        self._rules = rules
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KnowledgeService:
+        return cls(make_session_factory(make_engine(settings.database_url)))
+
+    @property
+    def rules(self) -> Rules:
+        if self._rules is None:
+            self._rules = load_rules()
+        return self._rules
+
+    @property
+    def attribute_specs(self) -> tuple[AttributeSpec, ...]:
+        return self.rules.attributes
+
+    # --- topics -----------------------------------------------------------------------------
+
+    def topics(self) -> tuple[TopicInfo, ...]:
+        with self._sessions() as session:
+            repo = KnowledgeRepository(session)
+            pairs = {}
+            for source in repo.sources():
+                names = repo.topics_of_source(source.id)
+                for name in names:
+                    others = [n for n in names if n != name]
+                    pairs.setdefault(name, others[0] if others else None)
+            return tuple(
+                TopicInfo(
+                    name=topic.name,
+                    aliases=tuple(dict.fromkeys(a.alias for a in topic.aliases)),
+                    counterpart=pairs.get(topic.name),
+                )
+                for topic in repo.topics()
+            )
+
+    def _alias_table(self) -> list[tuple[str, str, int]]:
+        """(surface, topic, priority): names first, curated and article aliases, initials last."""
+        with self._sessions() as session:
+            rows = []
+            for topic in KnowledgeRepository(session).topics():
+                rows.append((topic.name, topic.name, 0))
+                for alias in topic.aliases:
+                    rows.append((alias.alias.lower(), topic.name, 2 if alias.note == "initials"
+                                 else 1))
+            return rows
+
+    def resolve_topic(self, text: str | None, context: str | None = None) -> str | None:
+        """The canonical topic for a user's wording ("OM", "ops management", "managment")."""
+        if not text:
+            return None
+        wanted = " ".join(text.lower().replace("&", "and").split()).strip(" ?.!,")
+        table = self._alias_table()
+        candidates = [(prio, topic) for surface, topic, prio in table if surface == wanted]
+        if not candidates:
+            close = difflib.get_close_matches(wanted, [s for s, _, _ in table], n=3, cutoff=0.82)
+            candidates = [(prio, topic) for surface, topic, prio in table if surface in close]
+        if not candidates:
+            return None
+        if context:
+            partner = {t.name: t.counterpart for t in self.topics()}.get(context)
+            for _, topic in candidates:
+                if topic == partner or topic == context:
+                    return topic
+        return min(candidates)[1]
+
+    def counterpart(self, topic: str) -> str | None:
+        return {t.name: t.counterpart for t in self.topics()}.get(topic)
+
+    # --- facts ------------------------------------------------------------------------------
+
+    def attribute(self, topic: str, attribute: str) -> AttributeAnswer:
+        spec = self.rules.attribute(attribute)
+        with self._sessions() as session:
+            facts = KnowledgeRepository(session).facts(topic, [attribute])
+            return AttributeAnswer(topic, attribute, spec.label, tuple(_item(f) for f in facts))
+
+    def attributes(self, topic: str, names: Iterable[str]) -> tuple[AttributeAnswer, ...]:
+        return tuple(self.attribute(topic, name) for name in names)
+
+    def find_value(
+        self, wording: str, attributes: Iterable[str], topic: str | None = None
+    ) -> tuple[tuple[str, FactItem], ...]:
+        """Facts whose value mentions ``wording`` ("telecom" -> Telecom sector), by topic."""
+        wanted = " ".join(wording.lower().split())
+        synonyms = self.rules.article["value_synonyms"]
+        wanted_key = synonyms.get(wanted, wanted).lower()
+        with self._sessions() as session:
+            facts = KnowledgeRepository(session).facts(topic, list(attributes))
+            found = []
+            for fact in facts:
+                words = set(_WORD.findall(fact.key))
+                if wanted_key == fact.key or set(_WORD.findall(wanted_key)) <= words:
+                    found.append((fact.topic.name, _item(fact)))
+            return tuple(found)
+
+    def compare(self, left: str, right: str) -> Comparison:
+        """Dimension by dimension: what differs (two-sided first) and what both share."""
+        with self._sessions() as session:
+            repo = KnowledgeRepository(session)
+            left_facts = repo.facts(left)
+            right_facts = repo.facts(right)
+        differences: list[Contrast] = []
+        similarities: list[Contrast] = []
+        for dimension, label, attributes in self._dimensions():
+            lside = Side(left, tuple(_item(f) for f in left_facts if f.attribute in attributes))
+            rside = Side(right, tuple(_item(f) for f in right_facts if f.attribute in attributes))
+            if lside.is_silent and rside.is_silent:
+                continue
+            lkeys = {i.key for i in lside.items}
+            rkeys = {i.key for i in rside.items}
+            shared = tuple(dict.fromkeys(i.value for i in lside.items if i.key in rkeys))
+            contrast = Contrast(dimension, label, lside, rside, shared)
+            if lkeys != rkeys:
+                differences.append(contrast)
+            if shared:
+                similarities.append(contrast)
+        differences.sort(key=lambda c: c.one_sided)
+        return Comparison(left, right, tuple(differences), tuple(similarities))
+
+    def _dimensions(self) -> list[tuple[str, str, set[str]]]:
+        dims: dict[str, tuple[str, set[str]]] = {}
+        for spec in self.rules.attributes:
+            label, names = dims.setdefault(spec.dimension, (spec.label, set()))
+            names.add(spec.name)
+        labels = self.rules.article.get("dimension_labels", {})
+        return [(d, labels.get(d, label), names) for d, (label, names) in dims.items()]
+
+    # --- passages ---------------------------------------------------------------------------
+
+    @cached_property
+    def _stop_words(self) -> frozenset[str]:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        return frozenset(STOP_WORDS)
+
+    def content_terms(self, question: str) -> list[str]:
+        """The question's content words: no stop words, no topic names (those are context)."""
+        topic_words = {w for surface, _, _ in self._alias_table() for w in _WORD.findall(surface)}
+        words = _WORD.findall(question.lower())
+        return list(dict.fromkeys(
+            w for w in words if w not in self._stop_words and w not in topic_words and len(w) > 1
+        ))
+
+    def search(self, question: str, limit: int = 3) -> tuple[PassageHit, ...]:
+        """Passages by the database's full-text index, scored by how many of the question's
+        content words they contain (0..1), best first."""
+        terms = self.content_terms(question)
+        if not terms:
+            return ()
+        with self._sessions() as session:
+            repo = KnowledgeRepository(session)
+            ranked = repo.search_passages(terms, limit=max(limit * 4, 12))
+            passages = {p.id: p for p in repo.passages(pid for pid, _ in ranked)}
+            hits = []
+            for pid, rank in ranked:
+                passage = passages[pid]
+                stems = {w[:_STEM] for w in _WORD.findall(passage.text.lower())}
+                covered = sum(1 for t in terms if t[:_STEM] in stems)
+                hits.append((covered / len(terms), rank, _citation(passage)))
+            hits.sort(key=lambda h: (h[0], h[1]), reverse=True)
+            return tuple(PassageHit(c, round(score, 3)) for score, _, c in hits[:limit])
+
+
+_default: KnowledgeService | None = None
+
+
+def default_service() -> KnowledgeService:
+    """The process-wide service over the configured database, created on first use."""
+    global _default
+    if _default is None:
+        _default = KnowledgeService.from_settings(load_settings())
+    return _default
