@@ -3,6 +3,7 @@ SHELL := /bin/bash
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
 VENV := .venv/bin
 HOST ?= 127.0.0.1
 PORT ?= 5005
@@ -20,6 +21,7 @@ kb: setup ## build the knowledge base from data/sources (skips unchanged sources
 	$(VENV)/python -m bot.kb build
 
 train: kb ## train the Rasa model if data, domain or config changed
+	$(VENV)/python -m bot.kb vocabulary
 	$(VENV)/rasa train --quiet
 
 run: train ## start action server + Rasa (REST, socket.io, web page) on $(HOST):$(PORT)
@@ -36,7 +38,7 @@ lint: setup ## ruff over the code
 	$(VENV)/ruff check bot actions tests
 
 validate: setup ## rasa data validate
-	$(VENV)/rasa data validate --fail-on-warnings
+	$(VENV)/rasa data validate
 
 nlu-report: train ## cross-validate NLU pipelines and write docs/nlu.md (slow)
 	$(VENV)/python -m tests.nlu.compare

@@ -14,9 +14,11 @@ class Settings:
     """Where the knowledge base lives and where its sources come from."""
 
     database_url: str
+    log_database_url: str
     sources_dir: Path
     var_dir: Path
     hash_salt: str | None
+    min_search_score: float
 
     @property
     def is_sqlite_file(self) -> bool:
@@ -38,7 +40,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     default_url = f"sqlite:///{var_dir / 'kb.sqlite'}"
     return Settings(
         database_url=env.get("KB_DATABASE_URL") or default_url,
+        log_database_url=env.get("LOG_DATABASE_URL") or f"sqlite:///{var_dir / 'questions.sqlite'}",
         sources_dir=Path(env.get("KB_SOURCES_DIR", PROJECT_ROOT / "data" / "sources")),
         var_dir=var_dir,
         hash_salt=env.get("BOT_HASH_SALT") or None,
+        # Calibrated in docs/nlu.md: share of a question's content words a passage must contain.
+        min_search_score=float(env.get("MIN_SEARCH_SCORE", "0.6")),
     )

@@ -12,6 +12,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,7 +65,11 @@ def rules_fingerprint() -> str:
 def find_sources(directory: Path) -> list[Path]:
     if not directory.is_dir():
         raise BuildError([SourceError(directory, "source directory does not exist")])
-    return sorted(p for p in directory.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
+    try:
+        return sorted(p for p in directory.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES)
+    except OSError as error:
+        reason = f"source directory cannot be listed ({error.strerror or error})"
+        raise BuildError([SourceError(directory, reason)]) from error
 
 
 def build_knowledge_base(
@@ -111,7 +116,7 @@ def _display_path(path: Path) -> str:
 
 def _copy_sqlite(source: Path, destination: Path) -> None:
     """A consistent copy even while a bot reads the live file (SQLite's backup API)."""
-    with sqlite3.connect(source) as live, sqlite3.connect(destination) as copy:
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(destination)) as copy:
         live.backup(copy)
 
 
@@ -143,7 +148,7 @@ def _sync(repo: KnowledgeRepository, texts: list[SourceText], nlp_factory) -> Bu
         repo.delete_source(path)
         todo.append(source)
     if todo:
-        rules = load_rules()
+        rules = load_rules(validate=True)
         if nlp_factory is None:
             from bot.nlp.pipeline import build_nlp
 

@@ -14,7 +14,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Span
 
 from bot.ingest.enumeration import split_enumeration
-from bot.ingest.reader import Article, split_article
+from bot.ingest.reader import split_article
 from bot.ingest.rules import FactRule, Rules
 from bot.kb.text import normalise_value
 
@@ -151,12 +151,14 @@ class Extractor:
         return []
 
     def _aliases(self, topics: list[str], docs) -> list[ExtractedAlias]:
-        aliases = [ExtractedAlias(t, initialism(t), "initials") for t in topics]
-        aliases += [
+        # Curated aliases come first: where one is also the initials ("PM"), its note (which
+        # says how to read the ambiguity) is the one kept.
+        aliases = [
             ExtractedAlias(a.topic, a.alias, a.note)
             for a in self.rules.aliases
             if a.topic in topics
         ]
+        aliases += [ExtractedAlias(t, initialism(t), "initials") for t in topics]
         for _, _, doc in docs:
             for sentence in doc.sents:
                 term = self._named_term(sentence)
@@ -203,14 +205,20 @@ class Extractor:
         best = max(topics, key=score, default=None)
         return best if best is not None and score(best) > 0 else None
 
-    def _mention_matcher(self, topics, aliases) -> PhraseMatcher:
-        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+    def _mention_matcher(self, topics, aliases) -> tuple[PhraseMatcher, PhraseMatcher]:
+        """Names match in any case; all-capital abbreviations ("OM", "PM", "AM") only as
+        written, so that an abbreviation never fires on an ordinary word ("am", "it")."""
+        any_case = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        as_written = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         names: dict[str, list[str]] = {t: [t] for t in topics}
         for alias in aliases:
             names.setdefault(alias.topic, []).append(alias.alias)
-        for topic, surface in names.items():
-            matcher.add(topic, [self.nlp.make_doc(s) for s in surface])
-        return matcher
+        for topic, surfaces in names.items():
+            for matcher, wanted in ((any_case, False), (as_written, True)):
+                docs = [self.nlp.make_doc(s) for s in surfaces if s.isupper() == wanted]
+                if docs:
+                    matcher.add(topic, docs)
+        return any_case, as_written
 
     def _section_topic(self, heading: str, topics, aliases) -> str | None:
         lowered = heading.lower()
@@ -231,10 +239,14 @@ class Extractor:
 
     # --- sentence level ------------------------------------------------------------------
 
-    def _units(self, sentence: Span, mentions: PhraseMatcher, section_topic, previous):
+    def _units(self, sentence: Span, mentions: tuple[PhraseMatcher, ...], section_topic, previous):
         doc = sentence.as_doc()
         found = sorted(
-            {(start, end, self.nlp.vocab.strings[key]) for key, start, end in mentions(doc)}
+            {
+                (start, end, self.nlp.vocab.strings[key])
+                for matcher in mentions
+                for key, start, end in matcher(doc)
+            }
         )
         found = [m for m in found if not any(o[0] <= m[0] and m[1] <= o[1] and o != m
                                              for o in found)]
@@ -266,7 +278,8 @@ class Extractor:
 
     def _facts(self, unit: _Unit, passage: int) -> list[ExtractedFact]:
         results: list[tuple[str, str]] = []
-        is_definition = self._is_definition(unit)
+        doc = unit.span.as_doc()  # once per clause: the rules below all match on it
+        is_definition = self._is_definition(unit, doc)
         if is_definition:
             results.append(("definition", self._clause_statement(unit.span)))
         for rule, patterns, triggers in self._rule_matchers:
@@ -274,7 +287,6 @@ class Extractor:
                 continue
             if rule.when == "definition" and not is_definition:
                 continue
-            doc = unit.span.as_doc()
             if patterns is not None and not patterns(doc):
                 continue
             if rule.method == "shared" and not unit.shared:
@@ -287,13 +299,12 @@ class Extractor:
             for attribute, value in results
         ]
 
-    def _is_definition(self, unit: _Unit) -> bool:
+    def _is_definition(self, unit: _Unit, doc) -> bool:
         """Named ("... is called as X") or a copula whose subject is the clause's topic."""
-        if self._named_term(unit.span) is not None:
+        if self._named_term(doc[:]) is not None:
             return True
         if self._copula is None:
             return False
-        doc = unit.span.as_doc()
         first = _skip_connectives(doc, self.config["clause_connectives"])
         for _, start, _ in self._copula(doc):
             if self._surface.get(doc[first:start].text.lower()) in unit.topics:

@@ -47,6 +47,9 @@ class Article:
 
 
 def read_source(path: Path) -> SourceText:
+    if path.exists() and not path.is_file():
+        # a directory, FIFO or device named like an article (reading a FIFO would block)
+        raise SourceError(path, "cannot be read (not a regular file)")
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -62,7 +65,11 @@ def read_source(path: Path) -> SourceText:
     return SourceText(path, text, hashlib.sha256(raw).hexdigest())
 
 
-_BLOCK = re.compile(r"\S(?:.*\S)?(?:\n[ \t\xa0]*\S.*)*")
+# A block: a Markdown heading line, or lines up to a blank line (or up to a heading line).
+_BLOCK = re.compile(
+    r"#{1,6}[ \t].*|\S(?:.*\S)?(?:\r?\n[ \t\xa0]*(?!#{1,6}[ \t])\S(?:.*\S)?)*"
+)
+_MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?P<text>.*?)[\s#]*$")
 
 
 def _blocks(text: str, max_heading_words: int) -> list[Block]:
@@ -70,6 +77,12 @@ def _blocks(text: str, max_heading_words: int) -> list[Block]:
     for match in _BLOCK.finditer(text):
         body = match.group(0)
         single_line = "\n" not in body
+        markdown = _MARKDOWN_HEADING.match(body) if single_line else None
+        if markdown and markdown.group("text"):
+            # "## Operations Management": a heading whatever its length or punctuation.
+            start = match.start() + markdown.start("text")
+            blocks.append(Block(markdown.group("text"), start, True))
+            continue
         is_heading = (
             single_line
             and len(body.split()) <= max_heading_words

@@ -51,14 +51,38 @@ class Rules:
         raise KeyError(name)
 
 
-def _jsonl(path: Path) -> list[dict]:
+class RulesError(ValueError):
+    """A rules file that is not valid; the message names the file and line."""
+
+
+METHODS = {
+    "naming": ("patterns",),
+    "copula": ("patterns",),
+    "keywords": ("keywords",),
+    "sentence": ("patterns",),
+    "shared": ("patterns",),
+    "entities": ("labels",),
+    "match": ("patterns",),
+    "enumeration": ("triggers",),
+    "modality": ("labels", "modalities"),
+}
+_FACT_RULE_FIELDS = {"attribute", "method", "patterns", "triggers", "labels", "keywords",
+                     "modalities", "when"}
+
+
+def _jsonl(path: Path) -> list[tuple[str, dict]]:
+    """(``file:line``, row) for each non-blank line."""
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
+            where = f"{path}:{number}"
             try:
-                rows.append(json.loads(line))
+                row = json.loads(line)
             except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: {error}") from error
+                raise RulesError(f"{where}: {error}") from error
+            if not isinstance(row, dict):
+                raise RulesError(f"{where}: expected a JSON object")
+            rows.append((where, row))
     return rows
 
 
@@ -69,25 +93,103 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def load_rules(directory: Path = RULES_DIR) -> Rules:
-    attributes = tuple(AttributeSpec(**row) for row in _jsonl(directory / "attributes.jsonl"))
-    known = {spec.name for spec in attributes}
-    fact_rules = []
-    for row in _jsonl(directory / "fact_rules.jsonl"):
-        if row["attribute"] not in known:
-            raise ValueError(f"fact rule for unknown attribute {row['attribute']!r}")
-        fact_rules.append(
-            FactRule(
-                attribute=row["attribute"],
-                method=row["method"],
-                patterns=_freeze(row.get("patterns", [])),
-                triggers=_freeze(row.get("triggers", [])),
-                labels=tuple(row.get("labels", [])),
-                keywords=tuple(sorted(row.get("keywords", {}).items())),
-                modalities=_freeze(row.get("modalities", [])),
-                when=row.get("when"),
-            )
-        )
-    aliases = tuple(CuratedAlias(**row) for row in _jsonl(directory / "aliases.jsonl"))
-    article = json.loads((directory / "article.json").read_text(encoding="utf-8"))
-    return Rules(attributes, tuple(fact_rules), aliases, article)
+def _fact_rule(where: str, row: dict, known: set[str]) -> FactRule:
+    unknown = set(row) - _FACT_RULE_FIELDS
+    if unknown:
+        raise RulesError(f"{where}: unknown field(s) {sorted(unknown)}")
+    if row.get("attribute") not in known:
+        raise RulesError(f"{where}: fact rule for unknown attribute {row.get('attribute')!r}")
+    method = row.get("method")
+    if method not in METHODS:
+        raise RulesError(f"{where}: unknown method {method!r} (one of {sorted(METHODS)})")
+    for needed in METHODS[method]:
+        if not row.get(needed):
+            raise RulesError(f"{where}: method {method!r} needs {needed!r}")
+    if row.get("when") not in (None, "definition"):
+        raise RulesError(f"{where}: 'when' must be 'definition' if given")
+    return FactRule(
+        attribute=row["attribute"],
+        method=method,
+        patterns=_freeze(row.get("patterns", [])),
+        triggers=_freeze(row.get("triggers", [])),
+        labels=tuple(row.get("labels", [])),
+        keywords=tuple(sorted(row.get("keywords", {}).items())),
+        modalities=_freeze(row.get("modalities", [])),
+        when=row.get("when"),
+    )
+
+
+def _token_patterns(where: str, patterns: Any) -> None:
+    """Raise if any Matcher pattern breaks spaCy's schema (a misspelt attribute or operator)."""
+    from spacy.schemas import validate_token_pattern
+
+    if not isinstance(patterns, (list, tuple)):
+        raise RulesError(f"{where}: patterns must be a list of token patterns")
+    for pattern in patterns:
+        problems = validate_token_pattern(_thaw(pattern))
+        if problems or not pattern:
+            raise RulesError(f"{where}: invalid pattern {_thaw(pattern)!r}: "
+                             + ("; ".join(problems) or "empty"))
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_thaw(item) for item in value]
+    return value
+
+
+def validate_patterns(directory: Path = RULES_DIR) -> None:
+    """Check every token pattern in the rules against spaCy's schema, naming file and line.
+
+    Separate from ``load_rules`` because it imports spaCy, which the bot's answer path
+    does not need; ingestion calls it (``load_rules(validate=True)``) before extracting.
+    """
+    for where, row in _jsonl(directory / "fact_rules.jsonl"):
+        for name in ("patterns", "triggers"):
+            if name in row:
+                _token_patterns(f"{where} ({name})", row[name])
+        for modality in row.get("modalities", []):
+            _token_patterns(f"{where} (modality {modality.get('value')!r})",
+                            modality.get("patterns"))
+    for where, row in _jsonl(directory / "entities.jsonl"):
+        if not isinstance(row.get("label"), str) or "pattern" not in row:
+            raise RulesError(f"{where}: an entity pattern needs 'label' and 'pattern'")
+        if not isinstance(row["pattern"], str):
+            _token_patterns(where, [row["pattern"]])
+    article = directory / "article.json"
+    _token_patterns(f"{article} (title_patterns)", _article(directory)["title_patterns"])
+
+
+def _article(directory: Path) -> dict[str, Any]:
+    path = directory / "article.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise RulesError(f"{path}: {error}") from error
+
+
+def load_rules(directory: Path = RULES_DIR, validate: bool = False) -> Rules:
+    """The rules in ``directory``. Structure is always checked; ``validate`` also checks every
+    token pattern against spaCy's schema (see ``validate_patterns``)."""
+    if validate:
+        validate_patterns(directory)
+    attributes = []
+    for where, row in _jsonl(directory / "attributes.jsonl"):
+        try:
+            attributes.append(AttributeSpec(**row))
+        except TypeError as error:
+            raise RulesError(f"{where}: {error}") from error
+    names = [spec.name for spec in attributes]
+    if len(set(names)) != len(names):
+        raise RulesError(f"{directory / 'attributes.jsonl'}: duplicate attribute names")
+    known = set(names)
+    fact_rules = tuple(
+        _fact_rule(where, row, known) for where, row in _jsonl(directory / "fact_rules.jsonl")
+    )
+    aliases = []
+    for where, row in _jsonl(directory / "aliases.jsonl"):
+        try:
+            aliases.append(CuratedAlias(**row))
+        except TypeError as error:
+            raise RulesError(f"{where}: {error}") from error
+    return Rules(tuple(attributes), fact_rules, tuple(aliases), _article(directory))

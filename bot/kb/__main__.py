@@ -12,6 +12,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 def _build(args, settings) -> int:
     from bot.ingest.build import BuildError, build_knowledge_base
+    from bot.ingest.rules import RulesError
 
     try:
         report = build_knowledge_base(settings)
@@ -19,6 +20,9 @@ def _build(args, settings) -> int:
         print("Knowledge base NOT changed; fix these sources first:", file=sys.stderr)
         for item in error.errors:
             print(f"  {item}", file=sys.stderr)
+        return 1
+    except RulesError as error:
+        print(f"Knowledge base NOT changed; fix the rules first:\n  {error}", file=sys.stderr)
         return 1
     state = "rebuilt" if report.changed else "up to date"
     print(f"Knowledge base {state}: {settings.database_url}")
@@ -86,6 +90,25 @@ def _unanswered(args, settings) -> int:
     return 0
 
 
+def _vocabulary(args, settings) -> int:
+    from pathlib import Path
+
+    from bot.kb.service import KnowledgeService
+    from bot.kb.vocabulary import build_vocabulary, render_yaml
+
+    text = render_yaml(build_vocabulary(KnowledgeService.from_settings(settings)))
+    target = Path(args.output)
+    if args.check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            print(f"{target} is out of date: run `python -m bot.kb vocabulary`", file=sys.stderr)
+            return 1
+        return 0
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from bot.config import load_settings
 
@@ -98,8 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--limit", type=int, default=3)
     unanswered = commands.add_parser("unanswered", help="questions the bot could not answer")
     unanswered.add_argument("--since", help="ISO date, e.g. 2026-11-01")
+    vocabulary = commands.add_parser("vocabulary", help="write the NLU vocabulary file")
+    vocabulary.add_argument("--output", default="data/nlu/kb_vocabulary.yml")
+    vocabulary.add_argument("--check", action="store_true", help="fail if the file is stale")
     args = parser.parse_args(argv)
-    handlers = {"build": _build, "show": _show, "ask": _ask, "unanswered": _unanswered}
+    handlers = {"build": _build, "show": _show, "ask": _ask, "unanswered": _unanswered,
+                "vocabulary": _vocabulary}
     return handlers[args.command](args, load_settings())
 
 

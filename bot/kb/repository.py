@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session, joinedload
 
 from bot.kb.models import Fact, Meta, Passage, Source, Topic, TopicAlias
+
+_PLAIN_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script; no operators, quotes
 
 
 class KnowledgeRepository:
@@ -115,9 +118,11 @@ class KnowledgeRepository:
     def search_passages(self, terms: list[str], limit: int) -> list[tuple[int, float]]:
         """Passage ids matching any of ``terms`` by the database's own full-text index.
 
-        ``terms`` are plain words (letters and digits only, see ``bot.kb.search``); they are
-        bound as parameters, never spliced into SQL. Higher rank is better.
+        ``terms`` are reduced to plain words (letters and digits), so no query syntax of FTS5
+        (NEAR, *, quotes) or tsquery (&, |, !, :) gets through; the query is bound as a
+        parameter, never spliced into SQL. Higher rank is better.
         """
+        terms = list(dict.fromkeys(w for term in terms for w in _PLAIN_WORD.findall(term)))
         if not terms:
             return []
         dialect = self.session.get_bind().dialect.name

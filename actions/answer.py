@@ -1,0 +1,236 @@
+"""Answer factual questions from the knowledge base: attributes, differences, similarities.
+
+Thin by design: read the question (intent, entities, slots), ask ``bot.kb.service``, and utter
+a domain response with the facts and their sources filled in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import presenter
+from actions.base import KnowledgeAction
+from actions.context import QuestionContext, read_context
+from actions.unanswered import log_unanswered
+from bot.kb.answers import AttributeAnswer
+
+# Which knowledge-base attributes answer which question (routing, not wording or facts).
+INTENT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "ask_definition": ("definition",),
+    "ask_scope": ("scope",),
+    "ask_qualification": (
+        "min_qualification", "eligible_streams", "recommended_degree", "specialisation"),
+    "ask_admission": ("admission_route", "entrance_exams"),
+    "ask_careers": ("career_outlook", "career_sectors", "recruiting_industries"),
+    "ask_sectors": ("career_sectors", "recruiting_industries"),
+    "ask_background": ("preferred_background", "eligible_streams", "min_qualification"),
+}
+COMPARISON_INTENTS = ("ask_differences", "ask_similarity")
+FOLLOW_UP_INTENTS = ("inform",)
+# An entity that asks "is X among them?" for these intents, and where to look for X.
+MEMBERSHIP_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ask_sectors": ("sector", ("career_sectors", "recruiting_industries")),
+    "ask_careers": ("sector", ("career_sectors", "recruiting_industries")),
+    "ask_admission": ("exam", ("entrance_exams",)),
+    "ask_background": ("degree", ("preferred_background",)),
+}
+ANSWERED_INTENTS = (*INTENT_ATTRIBUTES, *COMPARISON_INTENTS, "ask_india", *FOLLOW_UP_INTENTS)
+
+
+class ActionAnswerQuestion(KnowledgeAction):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name") or ""
+        if intent in FOLLOW_UP_INTENTS or intent not in ANSWERED_INTENTS:
+            intent = tracker.get_slot("last_question") or intent
+        context = read_context(message, tracker.current_slot_values(), self.service)
+        phrases = presenter.Phrases(domain)
+        if context.unknown_topics and not context.topics:
+            return self._unknown_topic(dispatcher, tracker, context)
+        if intent in COMPARISON_INTENTS:
+            return self._compare(dispatcher, tracker, intent, context, phrases)
+        if intent == "ask_india":
+            dispatcher.utter_message(response="utter_india_not_covered")
+            log_unanswered(tracker, reason="sources silent")
+            return [SlotSet("last_question", intent)]
+        if intent not in INTENT_ATTRIBUTES:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        topics = context.topics or self._default_topics()
+        if not topics:
+            dispatcher.utter_message(response="utter_ask_which_topic",
+                                     topics=self.topic_list())
+            return [SlotSet("last_question", intent)]
+        check = MEMBERSHIP_CHECKS.get(intent)
+        if check and context.entities.get(check[0]):
+            self._membership(dispatcher, intent, check, context, topics, phrases)
+        else:
+            self._attributes(dispatcher, tracker, INTENT_ATTRIBUTES[intent], topics, phrases)
+        return self._remember(intent, context.topics)
+
+    # --- answers ----------------------------------------------------------------------------
+
+    def _attributes(self, dispatcher, tracker, attributes, topics, phrases) -> None:
+        blocks, citations, silent = [], [], []
+        for topic in topics:
+            answers = [a for a in self.service.attributes(topic, attributes) if a.items]
+            if not answers:
+                silent.append(topic)
+                continue
+            blocks.append(_topic_block(topic, answers, phrases))
+            citations += [c for a in answers for c in a.citations]
+        labels = ", ".join(self.service.rules.attribute(a).label for a in attributes)
+        if not blocks:
+            dispatcher.utter_message(
+                response="utter_sources_silent", what=labels,
+                topic=" / ".join(presenter.topic_title(t) for t in topics))
+            log_unanswered(tracker, reason="sources silent")
+            return
+        body = "\n\n".join(blocks)
+        if silent:
+            body += "\n\n" + phrases("silent_for", what=labels, topics=", ".join(
+                presenter.topic_title(t) for t in silent))
+        dispatcher.utter_message(response="utter_facts", body=body,
+                                 source=presenter.source_line(citations, phrases))
+
+    def _membership(self, dispatcher, intent, check, context, topics, phrases) -> None:
+        entity, attributes = check
+        for wording in context.entities[entity]:
+            found = [
+                (topic, item) for topic, item in self.service.find_value(wording, attributes)
+                if topic in topics
+            ]
+            shown = presenter.escape_markdown(wording)
+            if found:
+                lines = [phrases("found_in", topic=presenter.topic_title(topic),
+                                 value=presenter.escape_markdown(item.value),
+                                 sentence=presenter.escape_markdown(item.citation.sentence))
+                         for topic, item in found]
+                dispatcher.utter_message(
+                    response="utter_membership_yes", thing=shown, body="\n".join(lines),
+                    source=presenter.source_line([i.citation for _, i in found], phrases))
+            else:
+                listed = []
+                for topic in topics:
+                    values = [v for a in self.service.attributes(topic, attributes)
+                              for v in a.values]
+                    if values:
+                        listed.append(phrases("side", topic=presenter.topic_title(topic),
+                                              values=", ".join(values)))
+                dispatcher.utter_message(
+                    response="utter_membership_no", thing=shown,
+                    topics=" / ".join(presenter.topic_title(t) for t in topics),
+                    listed="\n".join(f"- {line}" for line in listed)
+                    or phrases("nothing_listed"))
+
+    def _compare(self, dispatcher, tracker, intent, context: QuestionContext, phrases):
+        pair = self._pair(context.topics)
+        if pair is None:
+            dispatcher.utter_message(response="utter_ask_which_topic", topics=self.topic_list())
+            return [SlotSet("last_question", intent)]
+        left, right = pair
+        comparison = self.service.compare(left, right)
+        count = context.count or _int_slot(tracker.get_slot("count"))
+        events = self._remember(intent, pair)
+        if context.count:
+            events.append(SlotSet("count", str(context.count)))
+        if intent == "ask_similarity":
+            self._similarities(dispatcher, comparison, phrases)
+            return events
+        differences = comparison.differences
+        wanted = count if count and count > 0 else len(differences)
+        shown = differences[:wanted]
+        as_table = "table" in context.entities.get("answer_format", ())
+        body = (presenter.table(shown, phrases) if as_table else
+                presenter.numbered(presenter.contrast_line(c, phrases) for c in shown))
+        citations = [i.citation for c in shown for s in (c.left, c.right) for i in s.items]
+        names = {"left": presenter.topic_title(left), "right": presenter.topic_title(right)}
+        if count and count > len(differences):
+            dispatcher.utter_message(response="utter_differences_fewer", wanted=count,
+                                     available=len(differences), body=body, **names,
+                                     source=presenter.source_line(citations, phrases))
+        else:
+            dispatcher.utter_message(response="utter_differences", shown=len(shown), body=body,
+                                     **names, source=presenter.source_line(citations, phrases))
+        return events
+
+    def _similarities(self, dispatcher, comparison, phrases) -> None:
+        names = {"left": presenter.topic_title(comparison.left),
+                 "right": presenter.topic_title(comparison.right)}
+        lines = [phrases("shared", label=presenter.topic_title(c.label),
+                         values=", ".join(presenter.escape_markdown(v) for v in c.shared))
+                 for c in comparison.similarities]
+        citations = [i.citation for c in comparison.similarities
+                     for s in (c.left, c.right) for i in s.items if i.value in c.shared
+                     or i.key in {x.key for x in s.items}]
+        dispatcher.utter_message(
+            response="utter_similarities", **names, differences=len(comparison.differences),
+            body=presenter.bulleted(lines) if lines else phrases("nothing_shared"),
+            source=presenter.source_line(citations, phrases))
+
+    def _unknown_topic(self, dispatcher, tracker, context) -> list[EventType]:
+        dispatcher.utter_message(
+            response="utter_topic_not_covered",
+            topic=presenter.escape_markdown(", ".join(context.unknown_topics)),
+            topics=self.topic_list())
+        log_unanswered(tracker, reason="unknown topic")
+        return []
+
+    # --- context ----------------------------------------------------------------------------
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        pairs = []
+        for info in self.service.topics():
+            if info.counterpart and (info.counterpart, info.name) not in pairs:
+                pairs.append((info.name, info.counterpart))
+        return pairs
+
+    def _default_topics(self) -> tuple[str, ...]:
+        pairs = self._pairs()
+        return pairs[0] if len(pairs) == 1 else ()
+
+    def _pair(self, topics: tuple[str, ...]) -> tuple[str, str] | None:
+        if len(topics) >= 2:
+            return topics[0], topics[1]
+        if len(topics) == 1:
+            other = self.service.counterpart(topics[0])
+            return (topics[0], other) if other else None
+        pairs = self._pairs()
+        return pairs[0] if len(pairs) == 1 else None
+
+    @staticmethod
+    def _remember(intent: str, topics) -> list[EventType]:
+        events: list[EventType] = [SlotSet("last_question", intent)]
+        if topics:
+            events.append(SlotSet("topic", topics[0]))
+            events.append(SlotSet("other_topic", topics[1] if len(topics) > 1 else None))
+        return events
+
+
+def _topic_block(topic: str, answers: list[AttributeAnswer], phrases) -> str:
+    lines = []
+    for answer in answers:
+        values = answer.values
+        if len(values) > 1 and any(len(v.split()) > 8 for v in values):
+            quoted = "\n".join(f"  - {presenter.escape_markdown(v)}" for v in values)
+            lines.append(phrases("attribute_statements", label=answer.label, values=quoted))
+        else:
+            lines.append(phrases("attribute", label=answer.label,
+                                 values=", ".join(presenter.escape_markdown(v) for v in values)))
+    return phrases("topic_block", topic=presenter.topic_title(topic), lines="\n".join(lines))
+
+
+def _int_slot(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,57 @@
+"""What the user is asking about: topics, count and sector from the message, else from slots."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.kb.service import KnowledgeService
+
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class QuestionContext:
+    topics: tuple[str, ...]  # from the message if it names any, else from the slots
+    unknown_topics: tuple[str, ...]  # topic wordings the knowledge base does not know
+    count: int | None
+    entities: dict[str, tuple[str, ...]]  # other entities by type, values as extracted
+
+
+def entity_values(message: dict[str, Any], entity: str) -> tuple[str, ...]:
+    values = [
+        str(e.get("value")) for e in message.get("entities", [])
+        if e.get("entity") == entity and e.get("value") not in (None, "")
+    ]
+    return tuple(dict.fromkeys(values))
+
+
+def read_context(
+    message: dict[str, Any], slots: dict[str, Any], service: KnowledgeService
+) -> QuestionContext:
+    resolved: list[str] = []
+    unknown: list[str] = []
+    for wording in entity_values(message, "topic"):
+        context = resolved[0] if resolved else slots.get("topic")
+        topic = service.resolve_topic(wording, context=context)
+        if topic is None:
+            unknown.append(wording)
+        elif topic not in resolved:
+            resolved.append(topic)
+    if not resolved and not unknown:
+        for slot in ("topic", "other_topic"):
+            value = slots.get(slot)
+            if value and value not in resolved:
+                resolved.append(value)
+    count = None
+    for value in entity_values(message, "count"):
+        match = _NUMBER.search(value)
+        if match:
+            count = int(match.group(0))
+            break
+    others = {
+        name: entity_values(message, name)
+        for name in ("sector", "degree", "exam", "specialisation", "mode", "answer_format")
+    }
+    return QuestionContext(tuple(resolved), tuple(unknown), count, others)

@@ -1,0 +1,295 @@
+"""Custom actions over a real knowledge base: CollectingDispatcher + Tracker.from_dict + Domain."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.advisor import ActionRecommend
+from actions.answer import ActionAnswerQuestion
+from actions.fallback import ActionCollegeQuestion, ActionFallbackSearch, ActionOutOfScope
+from bot.config import PROJECT_ROOT
+from bot.kb.db import make_engine, make_session_factory
+from bot.kb.service import KnowledgeService
+from tests.conftest import HR_ARTICLE, MARKETING_ARTICLE, USER_ARTICLE, add_sources, make_settings
+
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+
+
+@pytest.fixture(scope="module")
+def domain() -> dict[str, Any]:
+    import yaml
+
+    return yaml.safe_load(DOMAIN_FILE.read_text())
+
+
+def _service(tmp: Path, nlp, *articles: Path) -> KnowledgeService:
+    from bot.ingest.build import build_knowledge_base
+
+    settings = make_settings(tmp, f"sqlite:///{tmp / 'kb.sqlite'}")
+    add_sources(settings, *articles)
+    build_knowledge_base(settings, nlp_factory=lambda: nlp)
+    return KnowledgeService(make_session_factory(make_engine(settings.database_url)))
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory, nlp) -> KnowledgeService:
+    """Only the user's article: one pair of topics, as deployed."""
+    return _service(tmp_path_factory.mktemp("kb-user"), nlp, USER_ARTICLE)
+
+
+@pytest.fixture(scope="module")
+def multi_service(tmp_path_factory, nlp) -> KnowledgeService:
+    return _service(tmp_path_factory.mktemp("kb-all"), nlp, USER_ARTICLE, HR_ARTICLE,
+                    MARKETING_ARTICLE)
+
+
+@pytest.fixture(autouse=True)
+def isolated_log(tmp_path, monkeypatch):
+    """Unanswered questions go to a temporary database, never the developer's var/."""
+    import actions.unanswered as unanswered
+
+    monkeypatch.setenv("LOG_DATABASE_URL", f"sqlite:///{tmp_path / 'questions.sqlite'}")
+    monkeypatch.setenv("BOT_HASH_SALT", "test-salt")
+    monkeypatch.setattr(unanswered, "_log", None)
+    yield tmp_path / "questions.sqlite"
+    monkeypatch.setattr(unanswered, "_log", None)
+
+
+def tracker(text: str, intent: str, entities: list[dict] | None = None,
+            slots: dict[str, Any] | None = None, events: list[dict] | None = None) -> Tracker:
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9},
+               "entities": entities or []}
+    return Tracker.from_dict({
+        "sender_id": "student-1",
+        "slots": slots or {},
+        "latest_message": message,
+        "events": (events or []) + [{"event": "user", "text": text, "parse_data": message,
+                                      "input_channel": "rest"}],
+        "latest_input_channel": "rest",
+        "paused": False, "followup_action": None, "active_loop": {},
+        "latest_action_name": "action_listen",
+    })
+
+
+def topic(value: str) -> dict[str, str]:
+    return {"entity": "topic", "value": value}
+
+
+def run(action, domain, track) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, track, domain))
+    return dispatcher.messages, events
+
+
+def render(message: dict, domain: dict) -> str:
+    """The response text as Rasa would fill it from the dispatcher's kwargs."""
+    template = domain["responses"][message["response"]][0]["text"]
+    return template.format(**{k: v for k, v in message.items() if k != "response"})
+
+
+def numbered_items(text: str) -> list[str]:
+    return re.findall(r"^\d+\. (.+)$", text, flags=re.MULTILINE)
+
+
+# --- differences -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [3, 5, 10])
+def test_n_differences_gives_exactly_n_numbered_points(service, domain, count) -> None:
+    messages, events = run(ActionAnswerQuestion(service), domain, tracker(
+        f"give {count} differences between OM and PM", "ask_differences",
+        [topic("operations management"), topic("production management"),
+         {"entity": "count", "value": str(count)}]))
+    assert messages[0]["response"] == "utter_differences"
+    text = render(messages[0], domain)
+    assert len(numbered_items(text)) == count
+    assert "Source: " in text and "Difference between Operations Management" in text
+    assert {"event": "slot", "name": "topic", "value": "operations management",
+            "timestamp": None} in events
+
+
+def test_more_differences_than_sources_support_is_honest(service, domain) -> None:
+    available = len(service.compare("operations management", "production management")
+                    .differences)
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "give 50 differences", "ask_differences", [{"entity": "count", "value": "50"}]))
+    assert messages[0]["response"] == "utter_differences_fewer"
+    assert messages[0]["available"] == available
+    assert len(numbered_items(render(messages[0], domain))) == available
+
+
+def test_differences_cite_both_sides_and_say_when_a_side_is_silent(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "differences", "ask_differences", []))
+    text = render(messages[0], domain)
+    assert "MBA: required" in text and "MBA: helpful" in text
+    assert "not stated in the source" in text
+    assert "“Production Management”" in text and "“Operations Management”" in text
+
+
+def test_follow_up_count_reuses_the_topics_from_slots(service, domain) -> None:
+    slots = {"topic": "operations management", "other_topic": "production management",
+             "last_question": "ask_differences"}
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "just 3 please", "inform", [{"entity": "count", "value": "3"}], slots))
+    assert len(numbered_items(render(messages[0], domain))) == 3
+
+
+def test_comparison_table_when_asked(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "OM vs PM as a table", "ask_differences",
+        [topic("operations management"), {"entity": "answer_format", "value": "table"}]))
+    text = render(messages[0], domain)
+    assert "| Aspect | Operations management | Production management |" in text
+    assert text.count("\n|") >= 5
+
+
+def test_similarity_lists_shared_facts(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "are OM and PM the same", "ask_similarity",
+        [topic("operations management"), topic("production management")]))
+    text = render(messages[0], domain)
+    assert messages[0]["response"] == "utter_similarities"
+    assert "graduate degree" in text
+    assert "big impact on our industries" in text
+
+
+# --- attributes --------------------------------------------------------------------------------
+
+
+def test_definition_of_one_topic_quotes_the_source(service, domain) -> None:
+    messages, events = run(ActionAnswerQuestion(service), domain, tracker(
+        "what is POM", "ask_definition", [topic("production management")]))
+    text = render(messages[0], domain)
+    assert "forecasting, planning or marketing" in text
+    assert "Operations Management is about" not in text
+    assert {"event": "slot", "name": "last_question", "value": "ask_definition",
+            "timestamp": None} in events
+
+
+def test_follow_up_with_only_a_topic_answers_the_same_question(service, domain) -> None:
+    slots = {"topic": "operations management", "last_question": "ask_definition"}
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "and production management?", "inform", [topic("production management")], slots))
+    assert "forecasting, planning or marketing" in render(messages[0], domain)
+
+
+def test_exams_without_topic_answers_where_the_sources_speak(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "which entrance exams do i need?", "ask_admission", []))
+    text = render(messages[0], domain)
+    for exam in ("XAT", "MAT", "CAT"):
+        assert exam in text
+    assert "say nothing about the admission route, entrance exams of Operations management" \
+        in text
+
+
+def test_is_mba_compulsory(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "is mba compulsory for POM", "ask_qualification", [topic("production management")]))
+    text = render(messages[0], domain)
+    assert "MBA: required" in text and "graduate degree" in text and "any stream" in text
+
+
+@pytest.mark.parametrize(("sector", "expected"), [("telecom", "Telecom"), ("IT", "IT")])
+def test_does_a_sector_hire_pm_people(service, domain, sector, expected) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        f"does {sector} hire PM people?", "ask_sectors",
+        [topic("production management"), {"entity": "sector", "value": sector}]))
+    assert messages[0]["response"] == "utter_membership_yes"
+    assert f'"{expected}"' in render(messages[0], domain)
+
+
+def test_a_sector_the_sources_do_not_list_is_not_invented(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "does agriculture hire OM people?", "ask_sectors",
+        [topic("operations management"), {"entity": "sector", "value": "agriculture"}]))
+    text = render(messages[0], domain)
+    assert messages[0]["response"] == "utter_membership_no"
+    assert "Logistics" in text
+
+
+def test_unknown_topic_is_declined_and_logged(service, domain, isolated_log) -> None:
+    from bot.questions.log import QuestionLog
+
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "what is finance management", "ask_definition", [topic("finance management")]))
+    assert messages[0]["response"] == "utter_topic_not_covered"
+    assert "Operations management" in messages[0]["topics"]
+    log = QuestionLog(make_session_factory(make_engine(f"sqlite:///{isolated_log}")), "salt")
+    assert [g.example for g in log.report()] == ["what is finance management"]
+
+
+def test_ambiguous_pair_asks_which_topic(multi_service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(multi_service), domain, tracker(
+        "differences?", "ask_differences", []))
+    assert messages[0]["response"] == "utter_ask_which_topic"
+    assert "Human resource management" in messages[0]["topics"]
+
+
+def test_new_article_is_answered_without_code_changes(multi_service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(multi_service), domain, tracker(
+        "exams for sales management", "ask_admission", [topic("sales management")]))
+    text = render(messages[0], domain)
+    assert "CMAT" in text and "NMAT" in text and "SNAP" in text
+    assert "Marketing Management and Sales Management" in text
+
+
+# --- fallback, out of scope, colleges ----------------------------------------------------------
+
+
+def test_fallback_quotes_a_passage_above_threshold(service, domain) -> None:
+    messages, _ = run(ActionFallbackSearch(service), domain, tracker(
+        "who recruits professionals from energy sectors", "nlu_fallback", []))
+    assert messages[0]["response"] == "utter_passages"
+    assert "energy, IT and the Telecom sectors" in messages[0]["body"]
+
+
+def test_fallback_below_threshold_asks_to_rephrase_then_offers_topics(service, domain) -> None:
+    messages, _ = run(ActionFallbackSearch(service), domain, tracker(
+        "blorf zanticle", "nlu_fallback", []))
+    assert messages[0]["response"] == "utter_ask_rephrase"
+    earlier = [{"event": "user", "text": "qqq"},
+               {"event": "bot", "text": "x", "metadata": {"utter_action": "utter_ask_rephrase"}}]
+    messages, _ = run(ActionFallbackSearch(service), domain, tracker(
+        "blorf again", "nlu_fallback", [], events=earlier))
+    assert messages[0]["response"] == "utter_offer_topics"
+
+
+def test_out_of_scope_is_polite_and_names_topics(service, domain) -> None:
+    messages, _ = run(ActionOutOfScope(service), domain, tracker(
+        "what's the salary of an operations manager", "out_of_scope", []))
+    assert messages[0]["response"] == "utter_out_of_scope"
+    assert "Production management" in messages[0]["topics"]
+
+
+def test_college_question_names_no_college_and_offers_what_sources_say(service, domain) -> None:
+    messages, _ = run(ActionCollegeQuestion(service), domain, tracker(
+        "which college should i choose", "ask_college", []))
+    text = render(messages[0], domain)
+    assert "name no colleges" in text
+    assert "graduate degree" in text and "XAT" in text and "B.Tech" in text
+
+
+# --- advisor -----------------------------------------------------------------------------------
+
+
+def test_reader_comment_recommendation_cites_facts_and_admits_gaps(service, domain) -> None:
+    slots = {"degree": "B.E.", "options": ["telecom", "operations", "hr"], "mode": "distance",
+             "interests": ["no preference"], "asked_college": True}
+    messages, _ = run(ActionRecommend(service), domain, tracker(
+        "i have done be in electronics", "ask_recommendation", [], slots))
+    text = render(messages[0], domain)
+    assert "**operations**" in text
+    assert "graduates of technology or engineering will have a relative advantage" in text
+    assert "Telecom sectors" in text
+    assert "hr: my sources say nothing about it" in text
+    assert "distance learning: my sources don't discuss study modes" in text
+    assert messages[1]["response"] == "utter_college_in_advice"
