@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from bot.ingest.rules import RULES_DIR
 from bot.kb.answers import FactItem
 from bot.kb.service import KnowledgeService
 
@@ -36,7 +36,8 @@ class Advice:
 
 @lru_cache(maxsize=1)
 def degree_vocabulary() -> dict[str, tuple[str, ...]]:
-    data = json.loads((RULES_DIR / "degrees.json").read_text(encoding="utf-8"))
+    path = Path(__file__).resolve().parent / "degrees.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
     return {k: tuple(v) for k, v in data["degrees"].items()}
 
 

@@ -29,7 +29,7 @@ from bot.kb.models import Fact, Passage
 from bot.kb.repository import KnowledgeRepository
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STEM = 5  # words sharing their first five letters count as the same word (plan/planning)
+_STEM = 5  # a word matches passage words starting with its first five letters (plan/planning)
 
 
 def _citation(passage: Passage) -> Citation:
@@ -104,7 +104,8 @@ class KnowledgeService:
         wanted = " ".join(text.lower().replace("&", "and").split()).strip(" ?.!,")
         table = self._alias_table()
         candidates = [(prio, topic) for surface, topic, prio in table if surface == wanted]
-        if not candidates:
+        generic = set(self.rules.article["generic_heads"]) | {"mgmt", "mgt"}
+        if not candidates and set(wanted.split()) - generic:
             close = difflib.get_close_matches(wanted, [s for s, _, _ in table], n=3, cutoff=0.82)
             candidates = [(prio, topic) for surface, topic, prio in table if surface in close]
         if not candidates:
@@ -207,8 +208,8 @@ class KnowledgeService:
             hits = []
             for pid, rank in ranked:
                 passage = passages[pid]
-                stems = {w[:_STEM] for w in _WORD.findall(passage.text.lower())}
-                covered = sum(1 for t in terms if t[:_STEM] in stems)
+                words = _WORD.findall(passage.text.lower())
+                covered = sum(1 for t in terms if any(w.startswith(t[:_STEM]) for w in words))
                 hits.append((covered / len(terms), rank, _citation(passage)))
             hits.sort(key=lambda h: (h[0], h[1]), reverse=True)
             return tuple(PassageHit(c, round(score, 3)) for score, _, c in hits[:limit])
