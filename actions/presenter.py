@@ -85,7 +85,8 @@ def table(contrasts: Iterable[Contrast], phrases: Phrases) -> str:
     if not contrasts:
         return ""
     left, right = contrasts[0].left.topic, contrasts[0].right.topic
-    rows = [f"| {phrases('table_aspect')} | {topic_title(left)} | {topic_title(right)} |",
+    aspect = phrases("table_aspect")
+    rows = [f"| {aspect} | {topic_title(left)} | {topic_title(right)} |",
             "|---|---|---|"]
     for contrast in contrasts:
         cells = [values_text(side.items[:1] if _is_statement(side.items) else side.items)

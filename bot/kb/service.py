@@ -103,8 +103,14 @@ class KnowledgeService:
             return None
         wanted = " ".join(text.lower().replace("&", "and").split()).strip(" ?.!,")
         table = self._alias_table()
-        candidates = [(prio, topic) for surface, topic, prio in table if surface == wanted]
         generic = set(self.rules.article["generic_heads"]) | {"mgmt", "mgt"}
+        # "operations" alone (as in "production and operations management") means the field.
+        wordings = [wanted] + [f"{wanted} {head}" for head in self.rules.article["generic_heads"]]
+        candidates = []
+        for wording in wordings:
+            candidates = [(prio, topic) for surface, topic, prio in table if surface == wording]
+            if candidates:
+                break
         if not candidates and set(wanted.split()) - generic:
             close = difflib.get_close_matches(wanted, [s for s, _, _ in table], n=3, cutoff=0.82)
             candidates = [(prio, topic) for surface, topic, prio in table if surface in close]
