@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import presenter
 from actions.base import KnowledgeAction
-from actions.context import QuestionContext, read_context
+from actions.context import QuestionContext, is_bare_follow_up, read_context
 from actions.unanswered import log_unanswered
 from bot.kb.answers import AttributeAnswer
 
@@ -31,6 +31,9 @@ INTENT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 COMPARISON_INTENTS = ("ask_differences", "ask_similarity")
 FOLLOW_UP_INTENTS = ("inform",)
+# Below this confidence, a message of entities and function words only ("and PM?") is taken as
+# a follow-up to the previous question rather than as the intent the classifier guessed.
+FOLLOW_UP_CONFIDENCE = 0.8
 # An entity that asks "is X among them?" for these intents, and where to look for X.
 MEMBERSHIP_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ask_sectors": ("sector", ("career_sectors", "recruiting_industries")),
@@ -50,8 +53,12 @@ class ActionAnswerQuestion(KnowledgeAction):
     ) -> list[EventType]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name") or ""
-        if intent in FOLLOW_UP_INTENTS or intent not in ANSWERED_INTENTS:
-            intent = tracker.get_slot("last_question") or intent
+        previous = tracker.get_slot("last_question")
+        confidence = (message.get("intent") or {}).get("confidence") or 0.0
+        unsure_follow_up = confidence < FOLLOW_UP_CONFIDENCE and is_bare_follow_up(message)
+        if previous and (intent in FOLLOW_UP_INTENTS or intent not in ANSWERED_INTENTS
+                         or unsure_follow_up):
+            intent = previous
         context = read_context(message, tracker.current_slot_values(), self.service)
         phrases = presenter.Phrases(domain)
         if context.unknown_topics and not context.topics:

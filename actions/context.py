@@ -19,6 +19,24 @@ class QuestionContext:
     entities: dict[str, tuple[str, ...]]  # other entities by type, values as extracted
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+def is_bare_follow_up(message: dict[str, Any]) -> bool:
+    """True when the message carries entities and nothing else but function words
+    ("and production management?", "what about IT?", "just 3 please")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    text = message.get("text") or ""
+    entities = message.get("entities") or []
+    if not entities:
+        return False
+    for entity in sorted(entities, key=lambda e: e.get("start", 0), reverse=True):
+        if isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int):
+            text = text[: entity["start"]] + " " + text[entity["end"]:]
+    return all(word in STOP_WORDS for word in _WORD.findall(text.lower()))
+
+
 def entity_values(message: dict[str, Any], entity: str) -> tuple[str, ...]:
     values = [
         str(e.get("value")) for e in message.get("entities", [])

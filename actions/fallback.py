@@ -12,7 +12,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import presenter
+from actions.answer import ActionAnswerQuestion
 from actions.base import KnowledgeAction
+from actions.context import is_bare_follow_up
 from actions.unanswered import log_unanswered
 from bot.config import load_settings
 
@@ -37,7 +39,11 @@ class ActionFallbackSearch(KnowledgeAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        text = (tracker.latest_message or {}).get("text") or ""
+        message = tracker.latest_message or {}
+        if tracker.get_slot("last_question") and is_bare_follow_up(message):
+            # "what about IT?" is a follow-up, however unsure the classifier was.
+            return await ActionAnswerQuestion(self.service).run(dispatcher, tracker, domain)
+        text = message.get("text") or ""
         threshold = load_settings().min_search_score
         hits = [hit for hit in self.service.search(text, limit=2) if hit.score >= threshold]
         if hits:

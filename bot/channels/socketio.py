@@ -132,6 +132,7 @@ class SocketIOInput(RasaSocketIOInput):
         super().__init__(*args, **kwargs)
         self.allowed_origins = frozenset(allowed_origins)
         self.web_page = web_page
+        self._refused: set[str] = set()  # origins already logged at WARNING
 
     def is_allowed_origin(self, origin: str | None, environ: Mapping[str, Any]) -> bool:
         """Engine.IO's origin check: this server's own origin or one from the allow-list."""
@@ -142,8 +143,12 @@ class SocketIOInput(RasaSocketIOInput):
         own = {f"{scheme}://{str(host).split(',')[0].strip()}" for host in hosts if host}
         if origin in own or origin in self.allowed_origins:
             return True
-        logger.warning(
-            "Refused socket.io connection from origin %s (allowed: this page's origin and %s)",
+        level = logging.DEBUG if origin in self._refused else logging.WARNING
+        self._refused.add(origin)
+        logger.log(
+            level,
+            "Refused socket.io connection from origin %s (allowed: the bot's own origin and %s; "
+            "see CHAT_ALLOWED_ORIGINS)",
             origin, sorted(self.allowed_origins) or "no others",
         )
         return False

@@ -293,3 +293,32 @@ def test_reader_comment_recommendation_cites_facts_and_admits_gaps(service, doma
     assert "hr: my sources say nothing about it" in text
     assert "distance learning: my sources don't discuss study modes" in text
     assert messages[1]["response"] == "utter_college_in_advice"
+
+
+def test_unsure_bare_follow_up_repeats_the_previous_question(service, domain) -> None:
+    slots = {"topic": "production management", "last_question": "ask_admission"}
+    track = tracker("and operations management?", "ask_definition",
+                    [{"entity": "topic", "value": "operations management", "start": 4,
+                      "end": 25}], slots)
+    track.latest_message["intent"]["confidence"] = 0.6
+    messages, _ = run(ActionAnswerQuestion(service), domain, track)
+    assert messages[0]["response"] == "utter_sources_silent"
+    assert "admission route" in messages[0]["what"]
+
+
+def test_confident_question_is_not_mistaken_for_a_follow_up(service, domain) -> None:
+    slots = {"topic": "production management", "last_question": "ask_admission"}
+    track = tracker("what is OM", "ask_definition",
+                    [{"entity": "topic", "value": "operations management", "start": 8,
+                      "end": 10}], slots)
+    track.latest_message["intent"]["confidence"] = 0.97
+    messages, _ = run(ActionAnswerQuestion(service), domain, track)
+    assert "supervision, planning" in render(messages[0], domain)
+
+
+def test_low_confidence_follow_up_is_answered_not_searched(service, domain) -> None:
+    slots = {"topic": "production management", "last_question": "ask_sectors"}
+    messages, _ = run(ActionFallbackSearch(service), domain, tracker(
+        "what about IT?", "nlu_fallback",
+        [{"entity": "sector", "value": "IT", "start": 11, "end": 13}], slots))
+    assert messages[0]["response"] == "utter_membership_yes"

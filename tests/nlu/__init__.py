@@ -1,0 +1,1 @@
+"""Held-out NLU data, pipeline variants and the comparison script (make nlu-report)."""
