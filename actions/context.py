@@ -50,7 +50,13 @@ def read_context(
 ) -> QuestionContext:
     resolved: list[str] = []
     unknown: list[str] = []
-    for wording in entity_values(message, "topic"):
+    wordings = entity_values(message, "topic")
+    if not wordings:
+        # Bare field words ("production and operations are same?") may come out as
+        # specialisations; those that name a known field are topics here.
+        wordings = tuple(w for w in entity_values(message, "specialisation")
+                         if service.resolve_topic(w) is not None)
+    for wording in wordings:
         context = resolved[0] if resolved else slots.get("topic")
         topic = service.resolve_topic(wording, context=context)
         if topic is None:

@@ -322,3 +322,12 @@ def test_low_confidence_follow_up_is_answered_not_searched(service, domain) -> N
         "what about IT?", "nlu_fallback",
         [{"entity": "sector", "value": "IT", "start": 11, "end": 13}], slots))
     assert messages[0]["response"] == "utter_membership_yes"
+
+
+def test_bare_field_words_tagged_as_specialisations_are_read_as_topics(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "are production and operations the same?", "ask_similarity",
+        [{"entity": "specialisation", "value": "production"},
+         {"entity": "specialisation", "value": "operations"}]))
+    assert messages[0]["left"] == "Production management"
+    assert messages[0]["right"] == "Operations management"
