@@ -41,6 +41,8 @@ MEMBERSHIP_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ask_admission": ("exam", ("entrance_exams",)),
     "ask_background": ("degree", ("preferred_background",)),
 }
+# A definition needs its subject: without one, ask instead of defining every field.
+NEEDS_A_TOPIC = ("ask_definition",)
 ANSWERED_INTENTS = (*INTENT_ATTRIBUTES, *COMPARISON_INTENTS, "ask_india", *FOLLOW_UP_INTENTS)
 
 
@@ -72,6 +74,10 @@ class ActionAnswerQuestion(KnowledgeAction):
         if intent not in INTENT_ATTRIBUTES:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
+        if not context.topics and intent in NEEDS_A_TOPIC:
+            # "what is the temperature in delhi" must not get our fields' definitions.
+            dispatcher.utter_message(response="utter_ask_which_topic", topics=self.topic_list())
+            return [SlotSet("last_question", intent)]
         topics = context.topics or self._default_topics()
         if not topics:
             dispatcher.utter_message(response="utter_ask_which_topic",

@@ -331,3 +331,9 @@ def test_bare_field_words_tagged_as_specialisations_are_read_as_topics(service, 
          {"entity": "specialisation", "value": "operations"}]))
     assert messages[0]["left"] == "Production management"
     assert messages[0]["right"] == "Operations management"
+
+
+def test_a_definition_without_any_topic_asks_instead_of_guessing(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "what is the temperature in delhi", "ask_definition", []))
+    assert messages[0]["response"] == "utter_ask_which_topic"
