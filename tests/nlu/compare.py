@@ -7,8 +7,10 @@ For config.yml and every variant in tests/nlu/configs/*.yml:
    tests/nlu/test_nlu.yml, which is never trained on.
 
 Then the passage-search threshold is calibrated on tests/nlu/search_calibration.yml.
-Each step's result is kept as JSON under ``--out`` (reused unless ``--force``), and docs/nlu.md is
-rewritten after every step, so a partial run still leaves a partial report. Text between
+Each step's result is kept as JSON under ``--out`` and reused while the training data is unchanged
+(same fingerprint; ``--force`` reruns), and docs/nlu.md is rewritten after every step, so a partial
+run still leaves a partial report. ``--data`` points at a snapshot of data/nlu when others edit it
+during a long comparison: every row must come from the same data. Text between
 ``<!-- notes -->`` and ``<!-- /notes -->`` in docs/nlu.md is hand-written and kept.
 
 Slow: about 5-10 minutes per config on two busy cores. Run one comparison at a time.
@@ -17,6 +19,7 @@ Slow: about 5-10 minutes per config on two busy cores. Run one comparison at a t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -88,12 +91,23 @@ def _entity_reports(directory: Path) -> dict:
     }
 
 
-def cross_validate(name: str, config: Path, work: Path, folds: int) -> dict:
+def data_fingerprint(data: Path) -> dict:
+    """Hash of the training files and the number of intent examples in them."""
+    digest, examples = hashlib.sha256(), 0
+    for path in sorted(data.glob("*.yml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        for item in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
+            if "intent" in item:
+                examples += sum(1 for ln in item["examples"].splitlines() if ln.strip())
+    return {"hash": digest.hexdigest()[:12], "examples": examples}
+
+
+def cross_validate(name: str, config: Path, work: Path, folds: int, data: Path) -> dict:
     out = work / name / "cv"
     out.mkdir(parents=True, exist_ok=True)
     log = work / name / "cv.log"
     timing = _run(["test", "nlu", "--cross-validation", "--folds", str(folds), "-c", str(config),
-                   "--nlu", "data/nlu", "--out", str(out), "--no-plot"],
+                   "--nlu", str(data), "--out", str(out), "--no-plot"],
                   log, Path(tempfile.gettempdir()) / f"nlucmp-cache-{name}-cv")
     return {
         "timing": timing,
@@ -104,13 +118,13 @@ def cross_validate(name: str, config: Path, work: Path, folds: int) -> dict:
     }
 
 
-def heldout(name: str, config: Path, work: Path) -> dict:
+def heldout(name: str, config: Path, work: Path, data: Path) -> dict:
     models = work / name / "model"
     out = work / name / "heldout"
     out.mkdir(parents=True, exist_ok=True)
     cache = Path(tempfile.gettempdir()) / f"nlucmp-cache-{name}-train"
     shutil.rmtree(cache, ignore_errors=True)  # time a training from scratch, as on CI
-    train = _run(["train", "nlu", "-c", str(config), "--nlu", "data/nlu", "--out", str(models),
+    train = _run(["train", "nlu", "-c", str(config), "--nlu", str(data), "--out", str(models),
                   "--fixed-model-name", "nlu"], work / name / "train.log", cache)
     test = _run(["test", "nlu", "--nlu", str(HELDOUT), "--model", str(models / "nlu.tar.gz"),
                  "--out", str(out), "--no-plot"], work / name / "heldout.log", cache)
@@ -172,9 +186,21 @@ def _mean(means: dict, section: str, metric: str) -> str:
     return "-" if pair is None else f"{pair[0]:.3f} ± {pair[1]:.3f}"
 
 
+LEARNED = ("DIETClassifier", "CRFEntityExtractor")  # the trained entity extractor of a config
+
+
 def _entity_f1(reports: dict, extractor: str) -> float | None:
     report = reports.get(extractor)
     return report["weighted avg"]["f1-score"] if report else None
+
+
+def _learned(names) -> str:
+    return next((n for n in LEARNED if n in names), LEARNED[0])
+
+
+def _tag(names) -> str:
+    learned = _learned(names)
+    return "" if learned == LEARNED[0] else f" ({learned.removesuffix('EntityExtractor')})"
 
 
 def _per_intent(report: dict) -> dict[str, dict]:
@@ -189,7 +215,8 @@ def _confusions(report: dict, top: int) -> list[tuple[str, str, int, int]]:
     return sorted(pairs, key=lambda p: -p[2])[:top]
 
 
-def render(results: dict[str, dict], labels: dict[str, str], search: dict | None) -> str:
+def render(results: dict[str, dict], labels: dict[str, str], search: dict | None,
+           data: dict) -> str:
     lines = [
         "# NLU: pipeline choice, held-out test and search threshold",
         "",
@@ -198,6 +225,8 @@ def render(results: dict[str, dict], labels: dict[str, str], search: dict | None
         "Data: data/nlu (training, incl. the generated kb_vocabulary.yml); held-out: "
         "tests/nlu/test_nlu.yml (never trained on: other wording, typos, abbreviations, case, "
         "short and long messages).",
+        f"Training data fingerprint {data['hash']} ({data['examples']} intent examples); rows "
+        "marked † were measured on other data.",
         "",
         "<!-- notes -->",
         "<!-- /notes -->",
@@ -206,27 +235,31 @@ def render(results: dict[str, dict], labels: dict[str, str], search: dict | None
         "",
         "CV = `rasa test nlu --cross-validation --folds 3` on data/nlu (mean ± std over folds). "
         "Held-out = trained on all of data/nlu, tested on tests/nlu/test_nlu.yml. Entity F1 is "
-        "the weighted F1 of DIETClassifier (what tests/integration/test_nlu_heldout.py asserts); "
-        "RegexEntityExtractor (lookup tables) is shown separately. Train = `rasa train nlu` "
+        "the weighted token-level F1 of the trained extractor (DIETClassifier, what "
+        "tests/integration/test_nlu_heldout.py asserts, or CRFEntityExtractor); "
+        "RegexEntityExtractor (lookup tables only) is shown separately. Train = `rasa train nlu` "
         "wall-clock (CPU seconds in brackets), on two cores shared with other jobs.",
         "",
-        "| config | CV intent acc | CV intent F1 | CV entity F1 (DIET) | held-out intent acc | "
-        "held-out intent F1 | held-out entity F1 (DIET) | held-out entity F1 (regex) | "
+        "| config | CV intent acc | CV intent F1 | CV entity F1 | held-out intent acc | "
+        "held-out intent F1 | held-out entity F1 | held-out entity F1 (regex) | "
         "train s (CPU s) | CV run s |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, res in results.items():
         cv, ho = res.get("cv"), res.get("heldout")
-        row = [f"`{labels[name]}`"]
+        stale = any(r and r.get("data", {}).get("hash") != data["hash"] for r in (cv, ho))
+        row = [f"`{labels[name]}`" + (" †" if stale else "")]
         if cv:
             row += [_mean(cv["means"], "intent", "Accuracy"), _mean(cv["means"], "intent",
-                    "F1-score"), _mean(cv["means"], "DIETClassifier", "F1-score")]
+                    "F1-score"), _mean(cv["means"], _learned(cv["means"]), "F1-score")
+                    + _tag(cv["means"])]
         else:
             row += ["(not run)"] * 3
         if ho:
             intents = ho["intent_report"]
             row += [_f(intents["accuracy"]), _f(intents["weighted avg"]["f1-score"]),
-                    _f(_entity_f1(ho["entity_reports"], "DIETClassifier")),
+                    _f(_entity_f1(ho["entity_reports"], _learned(ho["entity_reports"])))
+                    + _tag(ho["entity_reports"]),
                     _f(_entity_f1(ho["entity_reports"], "RegexEntityExtractor")),
                     f"{ho['train_timing']['wall_s']:.0f} ({ho['train_timing']['cpu_s']:.0f})"]
         else:
@@ -311,8 +344,8 @@ def render(results: dict[str, dict], labels: dict[str, str], search: dict | None
     return "\n".join(lines) + "\n"
 
 
-def write_report(results: dict, labels: dict, search: dict | None) -> None:
-    text = render(results, labels, search)
+def write_report(results: dict, labels: dict, search: dict | None, data: dict) -> None:
+    text = render(results, labels, search, data)
     if REPORT.exists() and (old := NOTES.search(REPORT.read_text())):
         text = NOTES.sub(lambda _: old.group(0), text, count=1)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
@@ -342,11 +375,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="working directory for models, reports and cached results")
     parser.add_argument("--only", nargs="+", help="config names (config, spacy, ...) to run")
     parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--data", type=Path, default=ROOT / "data" / "nlu",
+                        help="training data (default data/nlu; pass a snapshot for long runs)")
     parser.add_argument("--steps", nargs="+", default=["cv", "heldout", "search"],
                         choices=["cv", "heldout", "search"])
     parser.add_argument("--force", action="store_true", help="rerun steps with cached results")
     args = parser.parse_args(argv)
 
+    data = data_fingerprint(args.data)
     configs = candidates()
     labels = {n: str(p.relative_to(ROOT)) for n, p in configs.items()}
     results: dict[str, dict] = {n: {} for n in configs}
@@ -355,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
             cached = args.out / name / f"{step}.json"
             if cached.exists():
                 results[name][step] = json.loads(cached.read_text())
+    fresh = {(n, step) for n, res in results.items() for step, r in res.items()
+             if r.get("data", {}).get("hash") == data["hash"]}
     search_cache = args.out / "search.json"
     search = json.loads(search_cache.read_text()) if search_cache.exists() else None
 
@@ -362,23 +400,24 @@ def main(argv: list[str] | None = None) -> int:
         search = calibrate_search()
         args.out.mkdir(parents=True, exist_ok=True)
         search_cache.write_text(json.dumps(search, indent=1))
-        write_report(results, labels, search)
+        write_report(results, labels, search, data)
     for name, config in configs.items():
         if args.only and name not in args.only:
             continue
         for step in ("cv", "heldout"):
             cached = args.out / name / f"{step}.json"
-            if step not in args.steps or (cached.exists() and not args.force):
+            if step not in args.steps or ((name, step) in fresh and not args.force):
                 continue
             print(f"[nlu-report] {name}: {step} ...", flush=True)
             if step == "cv":
-                result = cross_validate(name, config, args.out, args.folds)
+                result = cross_validate(name, config, args.out, args.folds, args.data)
             else:
-                result = heldout(name, config, args.out)
+                result = heldout(name, config, args.out, args.data)
+            result["data"] = data
             cached.write_text(json.dumps(result, indent=1))
             results[name][step] = result
-            write_report(results, labels, search)
-    write_report(results, labels, search)
+            write_report(results, labels, search, data)
+    write_report(results, labels, search, data)
     print(f"[nlu-report] wrote {REPORT.relative_to(ROOT)}")
     return 0
 
