@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import secrets
 import shutil
 import signal
 import socket
@@ -131,6 +132,7 @@ def bench_servers(lines: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env["LOG_DATABASE_URL"] = f"sqlite:///{tmp}/questions.sqlite"
         action_port, rasa_port = _free_port(), _free_port()
+        token = secrets.token_hex(16)
         endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
         endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
         endpoints["tracker_store"] = {"type": "SQL", "dialect": "sqlite",
@@ -146,10 +148,11 @@ def bench_servers(lines: list[str]) -> None:
             procs.append(subprocess.Popen(
                 [str(BIN / "rasa"), "run", "-i", "127.0.0.1", "-p", str(rasa_port), "-m",
                  str(models[-1]), "--endpoints", f"{tmp}/endpoints.yml", "--credentials",
-                 str(ROOT / "credentials.yml")], cwd=ROOT, env=env,
+                 str(ROOT / "credentials.yml"), "--enable-api", "--auth-token", token],
+                cwd=ROOT, env=env,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
             _wait(f"http://127.0.0.1:{action_port}/health", 120)
-            _wait(f"http://127.0.0.1:{rasa_port}/status", 240)
+            _wait(f"http://127.0.0.1:{rasa_port}/status?token={token}", 240)
             startup = time.monotonic() - start
             url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
             session = requests.Session()
