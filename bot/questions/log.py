@@ -31,7 +31,10 @@ class QuestionGroup:
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 2)
+    """Content words: what two questions must share to count as the same question."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 1)
 
 
 def _similar(a: frozenset[str], b: frozenset[str]) -> bool:

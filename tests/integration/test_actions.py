@@ -337,3 +337,24 @@ def test_a_definition_without_any_topic_asks_instead_of_guessing(service, domain
     messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
         "what is the temperature in delhi", "ask_definition", []))
     assert messages[0]["response"] == "utter_ask_which_topic"
+
+
+def test_validation_normalises_a_corrected_degree(service, domain) -> None:
+    from actions.advisor import ValidateAdvisorForm
+
+    dispatcher = CollectingDispatcher()
+    result = ValidateAdvisorForm(service).validate_degree("btech", dispatcher, None, domain)
+    assert result == {"degree": "B.Tech"}
+
+
+def test_unanswered_cli_lists_logged_questions(service, domain, isolated_log, capsys,
+                                               monkeypatch) -> None:
+    from bot.kb.__main__ import main
+
+    for text in ("which college is best", "best college for mba?"):
+        run(ActionCollegeQuestion(service), domain, tracker(text, "ask_college", []))
+    monkeypatch.setenv("BOT_VAR_DIR", str(isolated_log.parent))
+    assert main(["unanswered", "--since", "2000-01-01"]) == 0
+    out = capsys.readouterr().out
+    assert "2x  which college is best" in out and "~ best college for mba?" in out
+    assert "ask_college" in out and "rest" in out
