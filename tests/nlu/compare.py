@@ -91,6 +91,12 @@ def _entity_reports(directory: Path) -> dict:
     }
 
 
+def training_words(data: Path) -> frozenset[str]:
+    """Every lowercase word of the training files (annotations included, harmlessly)."""
+    text = "\n".join(p.read_text().lower() for p in data.glob("*.yml"))
+    return frozenset(re.findall(r"[a-z]+", text))
+
+
 def data_fingerprint(data: Path) -> dict:
     """Hash of the training files and the number of intent examples in them."""
     digest, examples = hashlib.sha256(), 0
@@ -155,6 +161,7 @@ def heldout(name: str, config: Path, work: Path, data: Path,
         "intent_report": json.loads((out / "intent_report.json").read_text()),
         "entity_reports": _entity_reports(out),
         "intent_errors": errors,
+        "intent_successes": successes,
         "fallback": {
             "threshold": threshold,
             "messages": len(errors) + len(successes),
@@ -241,8 +248,27 @@ def _confusions(report: dict, top: int) -> list[tuple[str, str, int, int]]:
     return sorted(pairs, key=lambda p: -p[2])[:top]
 
 
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+SLICES = {
+    "all": lambda t: True,
+    "short (1-3 words)": lambda t: _words(t) <= 3,
+    "medium (4-15 words)": lambda t: 4 <= _words(t) <= 15,
+    "long (16+ words)": lambda t: _words(t) >= 16,
+    "ALL CAPS": lambda t: t.isupper(),
+    "abbreviation (om, pm, pom, hrm, ops, mgmt, ...)": lambda t: bool(re.search(
+        r"\b(om|pm|pom|hrm|hr|ops|mgmt|prodn|mba|pls|plz|u|ur|wat|wht|thx)\b", t.lower())),
+}
+
+
 def render(results: dict[str, dict], labels: dict[str, str], search: dict | None,
-           data: dict) -> str:
+           data: dict, seen: frozenset[str] = frozenset()) -> str:
+    slices = dict(SLICES)
+    if seen:
+        slices["with a word unseen in training (typos, new words)"] = lambda t: any(
+            w not in seen for w in re.findall(r"[a-z]+", t.lower()))
     lines = [
         "# NLU: pipeline choice, held-out test and search threshold",
         "",
@@ -337,6 +363,26 @@ def render(results: dict[str, dict], labels: dict[str, str], search: dict | None
                     lines.append(f"| {text} | {e['intent']} | {pred['name']} "
                                  f"({pred['confidence']:.2f}) |")
 
+    sliced = {n: r for n, r in held.items() if r.get("intent_successes")}
+    if sliced:
+        lines += [
+            "",
+            "## Held-out intent accuracy by kind of message",
+            "",
+            "Slices by the message's form (a message can be in several).",
+            "",
+            "| slice | messages | " + " | ".join(f"`{labels[n]}`" for n in sliced) + " |",
+            "|---|---|" + "---|" * len(sliced),
+        ]
+        for slice_name, keep in slices.items():
+            cells, count = [], 0
+            for r in sliced.values():
+                msgs = [m for m in r["intent_errors"] + r["intent_successes"] if keep(m["text"])]
+                count = len(msgs)
+                right = sum(m["intent"] == m["intent_prediction"]["name"] for m in msgs)
+                cells.append(f"{right / count:.2f}" if count else "-")
+            lines.append(f"| {slice_name} | {count} | " + " | ".join(cells) + " |")
+
     cvs = {n: r["cv"] for n, r in results.items() if r.get("cv")}
     if cvs:
         lines += ["", "## Cross-validation confusion highlights", ""]
@@ -376,8 +422,9 @@ def render(results: dict[str, dict], labels: dict[str, str], search: dict | None
     return "\n".join(lines) + "\n"
 
 
-def write_report(results: dict, labels: dict, search: dict | None, data: dict) -> None:
-    text = render(results, labels, search, data)
+def write_report(results: dict, labels: dict, search: dict | None, data: dict,
+                 seen: frozenset[str] = frozenset()) -> None:
+    text = render(results, labels, search, data, seen)
     if REPORT.exists() and (old := NOTES.search(REPORT.read_text())):
         text = NOTES.sub(lambda _: old.group(0), text, count=1)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
@@ -417,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     data = data_fingerprint(args.data)
+    seen = training_words(args.data)
     configs = candidates()
     labels = {n: str(p.relative_to(ROOT)) for n, p in configs.items()}
     results: dict[str, dict] = {n: {} for n in configs}
@@ -434,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         search = calibrate_search()
         args.out.mkdir(parents=True, exist_ok=True)
         search_cache.write_text(json.dumps(search, indent=1))
-        write_report(results, labels, search, data)
+        write_report(results, labels, search, data, seen)
     for name, config in configs.items():
         if args.only and name not in args.only:
             continue
@@ -452,8 +500,8 @@ def main(argv: list[str] | None = None) -> int:
             result["data"] = data
             cached.write_text(json.dumps(result, indent=1))
             results[name][step] = result
-            write_report(results, labels, search, data)
-    write_report(results, labels, search, data)
+            write_report(results, labels, search, data, seen)
+    write_report(results, labels, search, data, seen)
     print(f"[nlu-report] wrote {REPORT.relative_to(ROOT)}")
     return 0
 
