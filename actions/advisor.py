@@ -61,7 +61,7 @@ class ActionRecommend(KnowledgeAction):
     def name(self) -> str:
         return "action_recommend"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         phrases = presenter.Phrases(domain)

@@ -50,7 +50,7 @@ class ActionAnswerQuestion(KnowledgeAction):
     def name(self) -> str:
         return "action_answer_question"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         message = tracker.latest_message or {}

@@ -36,13 +36,13 @@ class ActionFallbackSearch(KnowledgeAction):
     def name(self) -> str:
         return "action_fallback_search"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         message = tracker.latest_message or {}
         if tracker.get_slot("last_question") and is_bare_follow_up(message):
             # "what about IT?" is a follow-up, however unsure the classifier was.
-            return await ActionAnswerQuestion(self.service).run(dispatcher, tracker, domain)
+            return await ActionAnswerQuestion(self.service).answer(dispatcher, tracker, domain)
         text = message.get("text") or ""
         threshold = load_settings().min_search_score
         hits = [hit for hit in self.service.search(text, limit=2) if hit.score >= threshold]
@@ -66,7 +66,7 @@ class ActionOutOfScope(KnowledgeAction):
     def name(self) -> str:
         return "action_out_of_scope"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         log_unanswered(tracker, reason="out of scope")
@@ -80,7 +80,7 @@ class ActionCollegeQuestion(KnowledgeAction):
     def name(self) -> str:
         return "action_answer_college"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         log_unanswered(tracker, reason="college question")
@@ -109,7 +109,7 @@ class ActionCapabilities(KnowledgeAction):
     def name(self) -> str:
         return "action_capabilities"
 
-    async def run(
+    async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_capabilities", topics=self.topic_list())

@@ -358,3 +358,16 @@ def test_unanswered_cli_lists_logged_questions(service, domain, isolated_log, ca
     out = capsys.readouterr().out
     assert "2x  which college is best" in out and "~ best college for mba?" in out
     assert "ask_college" in out and "rest" in out
+
+
+@pytest.mark.parametrize("action_class", [ActionAnswerQuestion, ActionFallbackSearch,
+                                          ActionCollegeQuestion, ActionRecommend])
+def test_a_dead_knowledge_base_gets_a_polite_answer(tmp_path, domain, action_class) -> None:
+    broken = KnowledgeService(make_session_factory(make_engine(
+        f"sqlite:///{tmp_path / 'missing-dir' / 'kb.sqlite'}")))
+    slots = {"degree": "B.E.", "options": ["operations"], "mode": "regular",
+             "interests": ["no preference"]}
+    messages, events = run(action_class(broken), domain, tracker(
+        "what is OM", "ask_definition", [topic("operations management")], slots))
+    assert [m["response"] for m in messages] == ["utter_knowledge_unavailable"]
+    assert events == []
