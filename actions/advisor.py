@@ -12,10 +12,12 @@ from rasa_sdk.types import DomainDict
 
 from actions import presenter
 from actions.base import KnowledgeAction, UsesKnowledge
+from actions.context import entity_values
 from actions.unanswered import log_unanswered
 from bot.kb.advice import Reason, advise, background_terms
 
 MODES = ("distance", "regular")
+ADVICE_INTENTS = ("ask_recommendation", "inform")
 NO_PREFERENCE = "no preference"
 
 
@@ -30,6 +32,18 @@ class ValidateAdvisorForm(UsesKnowledge, FormValidationAction):
             return {"degree": None}
         known = background_terms(text)
         return {"degree": known[0] if known else text}
+
+    async def extract_options(self, dispatcher, tracker: Tracker, domain: DomainDict):
+        """"OM or PM, which one?" names the options as fields (topic entities), not as
+        specialisations; take them when the student is asking for advice or answering."""
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        if tracker.get_slot("options") or not (
+                intent in ADVICE_INTENTS or tracker.get_slot("requested_slot") == "options"):
+            return {}
+        fields = [self.service.resolve_topic(w) for w in entity_values(message, "topic")]
+        fields = [f for f in dict.fromkeys(fields) if f]
+        return {"options": fields} if fields else {}
 
     def validate_options(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         options = [str(v).lower() for v in (value if isinstance(value, list) else [value]) if v]

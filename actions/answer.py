@@ -14,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import presenter
 from actions.base import KnowledgeAction
-from actions.context import QuestionContext, is_bare_follow_up, read_context
+from actions.college import ActionCollegeQuestion
+from actions.context import QuestionContext, entity_values, is_bare_follow_up, read_context
 from actions.unanswered import log_unanswered
 from bot.kb.answers import AttributeAnswer
 
@@ -31,6 +32,8 @@ INTENT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 COMPARISON_INTENTS = ("ask_differences", "ask_similarity")
 FOLLOW_UP_INTENTS = ("inform",)
+# What a field named on its own, with no question before it, asks.
+OPENING_QUESTION = "ask_definition"
 # Below this confidence, a message of entities and function words only ("and PM?") is taken as
 # a follow-up to the previous question rather than as the intent the classifier guessed.
 FOLLOW_UP_CONFIDENCE = 0.8
@@ -41,6 +44,8 @@ MEMBERSHIP_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ask_admission": ("exam", ("entrance_exams",)),
     "ask_background": ("degree", ("preferred_background",)),
 }
+# Eligibility questions about the student's own degree ("is B.Com ok?") name it in the answer.
+ASKED_ABOUT_DEGREE = ("ask_qualification",)
 # A definition needs its subject: without one, ask instead of defining every field.
 NEEDS_A_TOPIC = ("ask_definition",)
 ANSWERED_INTENTS = (*INTENT_ATTRIBUTES, *COMPARISON_INTENTS, "ask_india", *FOLLOW_UP_INTENTS)
@@ -55,18 +60,34 @@ class ActionAnswerQuestion(KnowledgeAction):
     ) -> list[EventType]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name") or ""
-        previous = tracker.get_slot("last_question")
         confidence = (message.get("intent") or {}).get("confidence") or 0.0
+        return await self.respond(dispatcher, tracker, domain, intent, confidence)
+
+    async def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
+        intent: str, confidence: float,
+    ) -> list[EventType]:
+        """Answer the latest message as a question of kind ``intent`` (the classifier's, or the
+        fallback's corroborated guess)."""
+        message = tracker.latest_message or {}
+        previous = tracker.get_slot("last_question")
         unsure_follow_up = confidence < FOLLOW_UP_CONFIDENCE and is_bare_follow_up(message)
-        if previous and (intent in FOLLOW_UP_INTENTS or intent not in ANSWERED_INTENTS
-                         or unsure_follow_up):
+        follow_up = bool(previous) and (intent in FOLLOW_UP_INTENTS
+                                        or intent not in ANSWERED_INTENTS or unsure_follow_up)
+        if follow_up:
             intent = previous
+        elif intent in FOLLOW_UP_INTENTS and entity_values(message, "topic"):
+            # A field named on its own ("operations management?") opens a conversation.
+            intent = OPENING_QUESTION
         context = read_context(message, tracker.current_slot_values(), self.service)
         phrases = presenter.Phrases(domain)
         if context.unknown_topics and not context.topics:
             return self._unknown_topic(dispatcher, tracker, context)
         if intent in COMPARISON_INTENTS:
-            return self._compare(dispatcher, tracker, intent, context, phrases)
+            return self._compare(dispatcher, tracker, intent, context, phrases, follow_up)
+        if intent == "ask_india" and context.entities.get("institution"):
+            # "top institutes in india": a college question first.
+            return await ActionCollegeQuestion(self.service).answer(dispatcher, tracker, domain)
         if intent == "ask_india":
             dispatcher.utter_message(response="utter_india_not_covered")
             log_unanswered(tracker, reason="sources silent")
@@ -87,12 +108,14 @@ class ActionAnswerQuestion(KnowledgeAction):
         if check and context.entities.get(check[0]):
             self._membership(dispatcher, intent, check, context, topics, phrases)
         else:
-            self._attributes(dispatcher, tracker, INTENT_ATTRIBUTES[intent], topics, phrases)
+            asked = context.entities.get("degree", ()) if intent in ASKED_ABOUT_DEGREE else ()
+            self._attributes(dispatcher, tracker, INTENT_ATTRIBUTES[intent], topics, phrases,
+                             asked)
         return self._remember(intent, context.topics)
 
     # --- answers ----------------------------------------------------------------------------
 
-    def _attributes(self, dispatcher, tracker, attributes, topics, phrases) -> None:
+    def _attributes(self, dispatcher, tracker, attributes, topics, phrases, asked=()) -> None:
         blocks, citations, silent = [], [], []
         for topic in topics:
             answers = [a for a in self.service.attributes(topic, attributes) if a.items]
@@ -109,6 +132,10 @@ class ActionAnswerQuestion(KnowledgeAction):
             log_unanswered(tracker, reason="sources silent")
             return
         body = "\n\n".join(blocks)
+        if asked:
+            # "is B.Sc ok?": the answer is who may apply; name the degree the student asked about.
+            body = phrases("asked_about", thing=presenter.escape_markdown(", ".join(asked))) + (
+                "\n\n" + body)
         if silent:
             body += "\n\n" + phrases("silent_for", what=labels, topics=", ".join(
                 presenter.topic_title(t) for t in silent))
@@ -145,7 +172,8 @@ class ActionAnswerQuestion(KnowledgeAction):
                     listed="\n".join(f"- {line}" for line in listed)
                     or phrases("nothing_listed"))
 
-    def _compare(self, dispatcher, tracker, intent, context: QuestionContext, phrases):
+    def _compare(self, dispatcher, tracker, intent, context: QuestionContext, phrases,
+                 follow_up: bool = False):
         pair = self._pair(context.topics)
         if pair is None:
             dispatcher.utter_message(response="utter_ask_which_topic", topics=self.topic_list())
@@ -162,7 +190,10 @@ class ActionAnswerQuestion(KnowledgeAction):
         differences = comparison.differences
         wanted = count if count and count > 0 else len(differences)
         shown = differences[:wanted]
-        as_table = "table" in context.entities.get("answer_format", ())
+        # A table asked for once stays a table through follow-ups ("make it 5 rows").
+        as_table = "table" in context.entities.get("answer_format", ()) or (
+            follow_up and tracker.get_slot("answer_format") == "table")
+        events.append(SlotSet("answer_format", "table" if as_table else None))
         body = (presenter.table(shown, phrases) if as_table else
                 presenter.numbered(presenter.contrast_line(c, phrases) for c in shown))
         citations = [i.citation for c in shown for s in (c.left, c.right) for i in s.items]

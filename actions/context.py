@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.kb.service import KnowledgeService
+from bot.kb.text import only_function_words
 
 _NUMBER = re.compile(r"\d+")
 
@@ -19,14 +20,9 @@ class QuestionContext:
     entities: dict[str, tuple[str, ...]]  # other entities by type, values as extracted
 
 
-_WORD = re.compile(r"[^\W_]+")
-
-
 def is_bare_follow_up(message: dict[str, Any]) -> bool:
     """True when the message carries entities and nothing else but function words
     ("and production management?", "what about IT?", "just 3 please")."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     text = message.get("text") or ""
     entities = message.get("entities") or []
     if not entities:
@@ -34,7 +30,7 @@ def is_bare_follow_up(message: dict[str, Any]) -> bool:
     for entity in sorted(entities, key=lambda e: e.get("start", 0), reverse=True):
         if isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int):
             text = text[: entity["start"]] + " " + text[entity["end"]:]
-    return all(word in STOP_WORDS for word in _WORD.findall(text.lower()))
+    return only_function_words(text)
 
 
 def entity_values(message: dict[str, Any], entity: str) -> tuple[str, ...]:
@@ -76,6 +72,7 @@ def read_context(
             break
     others = {
         name: entity_values(message, name)
-        for name in ("sector", "degree", "exam", "specialisation", "mode", "answer_format")
+        for name in ("sector", "degree", "exam", "specialisation", "mode", "answer_format",
+                     "institution")
     }
     return QuestionContext(tuple(resolved), tuple(unknown), count, others)

@@ -1,6 +1,6 @@
 """When no intent fits: passage search above a calibrated score, else honesty and help.
 
-Also the out-of-scope and college answers, which must not guess and are logged for editors.
+Also the out-of-scope answer, which must not guess and is logged for editors.
 """
 
 from __future__ import annotations
@@ -8,15 +8,28 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import presenter
-from actions.answer import ActionAnswerQuestion
+from actions.answer import (
+    COMPARISON_INTENTS,
+    FOLLOW_UP_INTENTS,
+    INTENT_ATTRIBUTES,
+    MEMBERSHIP_CHECKS,
+    ActionAnswerQuestion,
+)
 from actions.base import KnowledgeAction
-from actions.context import is_bare_follow_up
+from actions.college import ActionCollegeQuestion
+from actions.context import entity_values, is_bare_follow_up
 from actions.unanswered import log_unanswered
 from bot.config import load_settings
+
+# Below the FallbackClassifier's threshold (0.5), a guess at least this likely is used when the
+# message's entities back it (measured on the evaluation sets: docs/evaluation.md).
+GUESS_CONFIDENCE = 0.3
+ANSWERABLE = (*INTENT_ATTRIBUTES, *COMPARISON_INTENTS, "ask_india")
+FOLLOW_UPS = frozenset({"count", "sector", "exam", "degree", "answer_format"})
 
 
 def _previous_bot_response(tracker: Tracker) -> str | None:
@@ -32,6 +45,26 @@ def _previous_bot_response(tracker: Tracker) -> str | None:
     return None
 
 
+def corroborated_guess(message: dict[str, Any], follow_up: bool) -> tuple[str, float] | None:
+    """The classifier's best intent under the fallback threshold, when the message's entities
+    back it: a knowledge question that names a field (long messages often land here: "my prof
+    gave us an assignment ... compare OM with PM") or the thing it asks about ("is CAT ok?"),
+    or a follow-up carrying what it changes ("too many, give 2"). Out-of-scope messages rarely
+    name one of our fields."""
+    ranking = [i for i in message.get("intent_ranking") or []
+               if i.get("name") not in (None, "nlu_fallback")]
+    if not ranking or (ranking[0].get("confidence") or 0.0) < GUESS_CONFIDENCE:
+        return None
+    intent, confidence = ranking[0]["name"], ranking[0]["confidence"]
+    named = {e.get("entity") for e in message.get("entities") or []}
+    if intent in ANSWERABLE and ("topic" in named or MEMBERSHIP_CHECKS.get(intent, ("",))[0]
+                                 in named):
+        return intent, confidence
+    if intent in FOLLOW_UP_INTENTS and ("topic" in named or (follow_up and named & FOLLOW_UPS)):
+        return intent, confidence
+    return None
+
+
 class ActionFallbackSearch(KnowledgeAction):
     def name(self) -> str:
         return "action_fallback_search"
@@ -39,10 +72,25 @@ class ActionFallbackSearch(KnowledgeAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        events = await self._respond(dispatcher, tracker, domain)
+        # As core fallback (no rule fits, e.g. a form rejected the message) nothing else would
+        # end the turn, and Rasa would run this action again and again: listen now.
+        return [*events, FollowupAction("action_listen")]
+
+    async def _respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         message = tracker.latest_message or {}
         if tracker.get_slot("last_question") and is_bare_follow_up(message):
             # "what about IT?" is a follow-up, however unsure the classifier was.
             return await ActionAnswerQuestion(self.service).answer(dispatcher, tracker, domain)
+        guess = corroborated_guess(message, follow_up=bool(tracker.get_slot("last_question")))
+        if guess:
+            return await ActionAnswerQuestion(self.service).respond(
+                dispatcher, tracker, domain, *guess)
+        if entity_values(message, "institution"):
+            # "is IIM good for OM": a question about colleges, however it was worded.
+            return await ActionCollegeQuestion(self.service).answer(dispatcher, tracker, domain)
         text = message.get("text") or ""
         threshold = load_settings().min_search_score
         hits = [hit for hit in self.service.search(text, limit=2) if hit.score >= threshold]
@@ -71,35 +119,6 @@ class ActionOutOfScope(KnowledgeAction):
     ) -> list[EventType]:
         log_unanswered(tracker, reason="out of scope")
         dispatcher.utter_message(response="utter_out_of_scope", topics=self.topic_list())
-        return []
-
-
-class ActionCollegeQuestion(KnowledgeAction):
-    """The sources name no colleges, rankings, fees or providers: say so, give what they do."""
-
-    def name(self) -> str:
-        return "action_answer_college"
-
-    async def answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        log_unanswered(tracker, reason="college question")
-        phrases = presenter.Phrases(domain)
-        lines, citations = [], []
-        for info in self.service.topics():
-            answers = self.service.attributes(
-                info.name, ("min_qualification", "entrance_exams", "preferred_background"))
-            for answer in answers:
-                if answer.items:
-                    lines.append(phrases("side", topic=presenter.topic_title(info.name),
-                                         values=f"{answer.label}: " + ", ".join(
-                                             presenter.escape_markdown(v)
-                                             for v in answer.values)))
-                    citations += answer.citations
-        dispatcher.utter_message(
-            response="utter_college_not_covered",
-            body=presenter.bulleted(lines) or phrases("nothing_listed"),
-            source=presenter.source_line(citations, phrases))
         return []
 
 

@@ -44,6 +44,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.guard import AlwaysAnswer
 from bot.channels.markup import markdown_to_mrkdwn
 
 logger = logging.getLogger(__name__)
@@ -215,6 +216,7 @@ class SlackInput(RasaSlackInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         slack_webhook = Blueprint("slack_webhook", __name__)
+        on_new_message = guard = AlwaysAnswer(on_new_message)
 
         @slack_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -224,7 +226,7 @@ class SlackInput(RasaSlackInput):
         async def webhook(request: Request) -> HTTPResponse:
             return await self.handle_request(request, on_new_message)
 
-        return slack_webhook
+        return guard.watch(slack_webhook)
 
     async def handle_request(
         self, request: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]

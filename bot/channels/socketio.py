@@ -41,6 +41,7 @@ from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 
+from bot.channels.guard import AlwaysAnswer
 from bot.channels.markup import neutralize_links
 from bot.channels.webpage import WebPage
 
@@ -154,6 +155,7 @@ class SocketIOInput(RasaSocketIOInput):
         return False
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = guard = AlwaysAnswer(on_new_message)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.is_allowed_origin)
         self.sio = sio
         page = WebPage() if self.web_page else None
@@ -209,7 +211,7 @@ class SocketIOInput(RasaSocketIOInput):
                 )
             )
 
-        return channel_blueprint
+        return guard.watch(channel_blueprint)
 
     def get_output_channel(self) -> WebChatOutput | None:
         if self.sio is None:

@@ -6,9 +6,7 @@ Everything returned is a frozen dataclass from ``bot.kb.answers``; sessions neve
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable
-from functools import cached_property
 
 from sqlalchemy.orm import sessionmaker
 
@@ -27,8 +25,8 @@ from bot.kb.answers import (
 from bot.kb.db import make_engine, make_session_factory
 from bot.kb.models import Fact, Passage
 from bot.kb.repository import KnowledgeRepository
+from bot.kb.text import content_words, same_word, words
 
-_WORD = re.compile(r"[a-z0-9]+")
 _STEM = 5  # a word matches passage words starting with its first five letters (plan/planning)
 
 
@@ -103,16 +101,22 @@ class KnowledgeService:
             return None
         wanted = " ".join(text.lower().replace("&", "and").split()).strip(" ?.!,")
         table = self._alias_table()
-        generic = set(self.rules.article["generic_heads"]) | {"mgmt", "mgt"}
+        heads = self.rules.article["generic_heads"]
+        short = self.rules.article.get("word_abbreviations", {})
+        generic = set(heads) | {w for w, full in short.items() if full in heads}
+        # Students' short forms word by word: "prod mgmt" -> "production management".
+        expanded = " ".join(short.get(w, w) for w in wanted.split())
         # "operations" alone (as in "production and operations management") means the field.
-        wordings = [wanted] + [f"{wanted} {head}" for head in self.rules.article["generic_heads"]]
+        wordings = list(dict.fromkeys(
+            [wanted, expanded] + [f"{w} {head}" for w in (wanted, expanded) for head in heads]))
         candidates = []
         for wording in wordings:
             candidates = [(prio, topic) for surface, topic, prio in table if surface == wording]
             if candidates:
                 break
         if not candidates and set(wanted.split()) - generic:
-            close = difflib.get_close_matches(wanted, [s for s, _, _ in table], n=3, cutoff=0.82)
+            close = difflib.get_close_matches(expanded, [s for s, _, _ in table], n=3,
+                                              cutoff=0.82)
             candidates = [(prio, topic) for surface, topic, prio in table if surface in close]
         if not candidates:
             return None
@@ -148,8 +152,8 @@ class KnowledgeService:
             facts = KnowledgeRepository(session).facts(topic, list(attributes))
             found = []
             for fact in facts:
-                words = set(_WORD.findall(fact.key))
-                if wanted_key == fact.key or set(_WORD.findall(wanted_key)) <= words:
+                if wanted_key == fact.key or all(
+                        any(same_word(w, v) for v in words(fact.key)) for w in words(wanted_key)):
                     found.append((fact.topic.name, _item(fact)))
             return tuple(found)
 
@@ -187,19 +191,10 @@ class KnowledgeService:
 
     # --- passages ---------------------------------------------------------------------------
 
-    @cached_property
-    def _stop_words(self) -> frozenset[str]:
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        return frozenset(STOP_WORDS)
-
     def content_terms(self, question: str) -> list[str]:
         """The question's content words: no stop words, no topic names (those are context)."""
-        topic_words = {w for surface, _, _ in self._alias_table() for w in _WORD.findall(surface)}
-        words = _WORD.findall(question.lower())
-        return list(dict.fromkeys(
-            w for w in words if w not in self._stop_words and w not in topic_words and len(w) > 1
-        ))
+        topic_words = frozenset(w for surface, _, _ in self._alias_table() for w in words(surface))
+        return content_words(question, exclude=topic_words)
 
     def search(self, question: str, limit: int = 3) -> tuple[PassageHit, ...]:
         """Passages by the database's full-text index, scored by how many of the question's
@@ -214,8 +209,9 @@ class KnowledgeService:
             hits = []
             for pid, rank in ranked:
                 passage = passages[pid]
-                words = _WORD.findall(passage.text.lower())
-                covered = sum(1 for t in terms if any(w.startswith(t[:_STEM]) for w in words))
+                passage_words = words(passage.text)
+                covered = sum(
+                    1 for t in terms if any(w.startswith(t[:_STEM]) for w in passage_words))
                 hits.append((covered / len(terms), rank, _citation(passage)))
             hits.sort(key=lambda h: (h[0], h[1]), reverse=True)
             return tuple(PassageHit(c, round(score, 3)) for score, _, c in hits[:limit])

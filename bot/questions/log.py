@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -14,10 +13,10 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings
 from bot.kb.db import make_engine, make_session_factory
+from bot.kb.text import content_words
 from bot.questions.models import LogBase, UnansweredQuestion
 
 MAX_TEXT = 2000  # a huge message is kept, cut to this many characters
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -32,9 +31,7 @@ class QuestionGroup:
 
 def _words(text: str) -> frozenset[str]:
     """Content words: what two questions must share to count as the same question."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 1)
+    return frozenset(content_words(text))
 
 
 def _similar(a: frozenset[str], b: frozenset[str]) -> bool:

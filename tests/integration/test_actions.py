@@ -13,7 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.advisor import ActionRecommend
 from actions.answer import ActionAnswerQuestion
-from actions.fallback import ActionCollegeQuestion, ActionFallbackSearch, ActionOutOfScope
+from actions.college import ActionCollegeQuestion
+from actions.fallback import ActionFallbackSearch, ActionOutOfScope
 from bot.config import PROJECT_ROOT
 from bot.kb.db import make_engine, make_session_factory
 from bot.kb.service import KnowledgeService
@@ -151,6 +152,43 @@ def test_comparison_table_when_asked(service, domain) -> None:
     assert text.count("\n|") >= 5
 
 
+def test_a_table_stays_a_table_through_a_follow_up_count(service, domain) -> None:
+    table = {"entity": "answer_format", "value": "table"}
+    _, events = run(ActionAnswerQuestion(service), domain, tracker(
+        "OM vs PM as a table", "ask_differences", [topic("operations management"), table]))
+    assert {"event": "slot", "name": "answer_format", "value": "table",
+            "timestamp": None} in events
+    slots = {"topic": "operations management", "other_topic": "production management",
+             "last_question": "ask_differences", "answer_format": "table"}
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "make it 4 rows", "inform", [{"entity": "count", "value": "4"}], slots))
+    rows = [line for line in render(messages[0], domain).splitlines() if line.startswith("|")]
+    assert len(rows) == 2 + 4  # header, separator, four differences
+    # A new question without "table" is answered as a list again.
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "give 2 differences between OM and PM", "ask_differences",
+        [topic("operations management"), {"entity": "count", "value": "2"}], slots))
+    assert len(numbered_items(render(messages[0], domain))) == 2
+
+
+def test_eligibility_of_a_named_degree_names_it_and_states_who_may_apply(service,
+                                                                         domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "is B.Sc ok for production management", "ask_qualification",
+        [topic("production management"), {"entity": "degree", "value": "B.Sc"}]))
+    text = render(messages[0], domain)
+    assert text.startswith("You asked about **B.Sc**")
+    assert "any stream" in text and "Source: " in text
+
+
+def test_an_unsure_question_naming_an_institution_gets_the_college_answer(service,
+                                                                           domain) -> None:
+    messages, _ = run(ActionFallbackSearch(service), domain, tracker(
+        "is IIM good for operations management", "nlu_fallback",
+        [topic("operations management"), {"entity": "institution", "value": "IIM"}]))
+    assert messages[0]["response"] == "utter_college_not_covered"
+
+
 def test_similarity_lists_shared_facts(service, domain) -> None:
     messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
         "are OM and PM the same", "ask_similarity",
@@ -252,6 +290,60 @@ def test_fallback_quotes_a_passage_above_threshold(service, domain) -> None:
     assert "energy, IT and the Telecom sectors" in messages[0]["body"]
 
 
+def unsure(text: str, ranking: list[tuple[str, float]], entities: list[dict],
+           slots: dict[str, Any] | None = None) -> Tracker:
+    """A message the FallbackClassifier caught, with the classifier's ranking below it."""
+    track = tracker(text, "nlu_fallback", entities, slots)
+    track.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.5}] + [
+        {"name": name, "confidence": confidence} for name, confidence in ranking]
+    return track
+
+
+def test_an_unsure_long_question_naming_the_fields_is_answered_as_guessed(service,
+                                                                           domain) -> None:
+    messages, _ = run(ActionFallbackSearch(service), domain, unsure(
+        "our prof gave an assignment to compare production management with operations "
+        "management, can you help me", [("ask_differences", 0.37), ("ask_definition", 0.2)],
+        [topic("production management"), topic("operations management")]))
+    assert messages[0]["response"] == "utter_differences"
+
+
+@pytest.mark.parametrize(("ranking", "entities"), [
+    ([("ask_definition", 0.45)], []),  # no field named: nothing backs the guess
+    ([("ask_definition", 0.2)], [topic("operations management")]),  # too unsure
+    ([("greet", 0.45)], [topic("operations management")]),  # not a knowledge question
+])
+def test_an_unbacked_guess_is_not_answered(service, domain, ranking, entities) -> None:
+    messages, _ = run(ActionFallbackSearch(service), domain, unsure(
+        "blorf zanticle", ranking, entities))
+    assert messages[0]["response"] in ("utter_ask_rephrase", "utter_offer_topics")
+
+
+def test_an_unsure_follow_up_with_a_count_changes_the_count(service, domain) -> None:
+    slots = {"topic": "operations management", "other_topic": "production management",
+             "last_question": "ask_differences"}
+    messages, _ = run(ActionFallbackSearch(service), domain, unsure(
+        "too many yaar, give 2", [("inform", 0.44), ("out_of_scope", 0.4)],
+        [{"entity": "count", "value": "2"}], slots))
+    assert len(numbered_items(render(messages[0], domain))) == 2
+
+
+def test_a_field_named_on_its_own_first_is_defined(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "operations management?", "inform", [topic("operations management")]))
+    text = render(messages[0], domain)
+    assert "supervision, planning and redesigning business operations" in text
+
+
+@pytest.mark.parametrize("text", ["who recruits professionals from energy sectors",
+                                  "blorf zanticle"])
+def test_fallback_always_ends_the_turn(service, domain, text) -> None:
+    """As Rasa's core fallback inside a form that rejected the message, nothing else would
+    predict action_listen: without this the bot repeats itself until the circuit breaker."""
+    _, events = run(ActionFallbackSearch(service), domain, tracker(text, "nlu_fallback", []))
+    assert events[-1] == {"event": "followup", "name": "action_listen", "timestamp": None}
+
+
 def test_fallback_below_threshold_asks_to_rephrase_then_offers_topics(service, domain) -> None:
     messages, _ = run(ActionFallbackSearch(service), domain, tracker(
         "blorf zanticle", "nlu_fallback", []))
@@ -345,6 +437,36 @@ def test_validation_normalises_a_corrected_degree(service, domain) -> None:
     dispatcher = CollectingDispatcher()
     result = ValidateAdvisorForm(service).validate_degree("btech", dispatcher, None, domain)
     assert result == {"degree": "B.Tech"}
+
+
+def test_a_degree_named_by_its_holder_matches_the_stated_background(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "cse engineer any benefit if i do mba prod", "ask_background",
+        [topic("production management"), {"entity": "degree", "value": "engineer"}]))
+    assert messages[0]["response"] == "utter_membership_yes"
+
+
+def test_institutes_in_india_get_the_college_answer(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "top institutes for operations management in india", "ask_india",
+        [topic("operations management"), {"entity": "institution", "value": "institutes"}]))
+    assert messages[0]["response"] == "utter_college_not_covered"
+
+
+@pytest.mark.parametrize(("intent", "slots", "expected"), [
+    ("ask_recommendation", {}, {"options": ["operations management", "production management"]}),
+    ("ask_definition", {}, {}),  # a side question naming fields chooses nothing
+    ("ask_recommendation", {"options": ["hr"]}, {}),  # options given already are kept
+])
+def test_fields_named_when_asking_for_advice_become_the_options(service, domain, intent, slots,
+                                                                 expected) -> None:
+    from actions.advisor import ValidateAdvisorForm
+
+    track = tracker("so which one should i choose, OM or PM", intent,
+                    [topic("OM"), topic("PM")], slots)
+    result = asyncio.run(ValidateAdvisorForm(service).extract_options(
+        CollectingDispatcher(), track, domain))
+    assert result == expected
 
 
 def test_unanswered_cli_lists_logged_questions(service, domain, isolated_log, capsys,

@@ -35,6 +35,12 @@ def service(sqlite_kb):
         ("HRM", HRM),
         ("Personnel Administration", PERSONNEL),
         ("sales force management", "sales management"),
+        ("prod mgmt", PM),  # students' short forms, word by word
+        ("Prodn Mgt", PM),
+        ("ops mgmt", OM),
+        ("oprations mgmt", OM),  # short form and typo
+        ("prod", PM),
+        ("HR mgmt", HRM),
     ],
 )
 def test_wordings_resolve_to_the_canonical_topic(service, wording, topic):
@@ -60,8 +66,9 @@ def test_unknown_wordings_resolve_to_nothing(service, wording):
     assert service.resolve_topic(wording) is None
 
 
-def test_the_generic_word_management_alone_is_no_topic(service):
-    assert service.resolve_topic("management") is None
+@pytest.mark.parametrize("wording", ["management", "mgmt", "mgt"])
+def test_the_generic_word_management_alone_is_no_topic(service, wording):
+    assert service.resolve_topic(wording) is None
 
 
 def test_topics_list_aliases_and_counterparts(service):

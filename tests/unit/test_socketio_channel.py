@@ -41,7 +41,8 @@ def test_messages_use_the_session_id_and_custom_data():
     asyncio.run(channel.sio.handlers["/"]["user_uttered"]("sid1", data))
     (message,) = received
     assert (message.sender_id, message.text, message.metadata) == ("abc", "hi", {"language": "en"})
-    assert isinstance(message.output_channel, WebChatOutput)
+    # Rasa's answers reach the widget's output; the guard in between only counts them.
+    assert isinstance(message.output_channel.inner, WebChatOutput)
 
 
 def test_one_utterance_is_one_message_with_unsafe_links_removed():
