@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5005
 ACTION_PORT ?= 5055
 
-.PHONY: help setup kb train run shell test lint validate stories nlu-report bench lock clean
+.PHONY: help setup kb train run shell test eval lint validate stories nlu-report bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ shell: train ## talk to the bot in the terminal (rasa shell with the action serv
 test: train ## the whole suite: lint, rasa data validate, pytest (unit, integration, e2e), story tests
 	@WITH_BROWSER=1 scripts/setup.sh
 	@scripts/test.sh
+
+eval: train ## answers to all four blind question sets, judged end to end (docs/evaluation.md)
+	EVAL_SETS=all $(VENV)/python -m pytest -q tests/e2e/test_answer_quality.py
 
 lint: setup ## ruff over the code
 	$(VENV)/ruff check bot actions tests

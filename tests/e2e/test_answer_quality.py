@@ -1,14 +1,16 @@
 """The issue's target, measured: blind questions answered correctly and honestly, end to end.
 
-Every case of ``tests/eval/questions.yml`` (blind, used while improving the bot) and
-``tests/eval/sealed.yml`` (blind, looked at only as a score) is sent over REST to the real servers,
-one conversation per case. Each reply is judged by ``tests/eval/judge.py`` from the domain
-response it was rendered from and the facts it carries. A report of every miss is written to
-``test-artifacts/eval-<set>.md``. The floors are set from measurement (docs/nlu.md).
+Every case of the question sets in ``tests/eval/`` (each written blind from the source article;
+see docs/evaluation.md for which were later used to improve the bot) is sent over REST to the
+real servers, one conversation per case. Each reply is judged by ``tests/eval/judge.py`` from
+the domain response it was rendered from and the facts it carries. A report of every miss is
+written to ``test-artifacts/eval-<set>.md``. The floors are set from measurement
+(docs/evaluation.md).
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
@@ -26,6 +28,9 @@ PAIR = ("operations management", "production management")
 # Share of turns answered correctly and honestly, measured 2026-11-26 (docs/evaluation.md):
 # 0.961, 0.948, 0.957, 0.938. The floors sit about two points below, for retraining noise.
 FLOORS = {"questions.yml": 0.94, "sealed.yml": 0.92, "final.yml": 0.93, "holdout.yml": 0.91}
+# `make test` runs the two sets tuned on least (about 1.7 min); `make eval` runs all four.
+DEFAULT_SETS = ("final.yml", "holdout.yml")
+SETS = sorted(FLOORS) if os.environ.get("EVAL_SETS") == "all" else DEFAULT_SETS
 
 
 def _turn_messages(rasa_server, sender: str) -> list[Message]:
@@ -50,7 +55,7 @@ def _run(rasa_server, case: Case, knowledge) -> list[tuple[str, str, bool, str, 
     return rows
 
 
-@pytest.mark.parametrize("name", sorted(FLOORS))
+@pytest.mark.parametrize("name", SETS)
 def test_blind_questions_answered_correctly_and_honestly(rasa_server, name) -> None:
     knowledge = knowledge_from(KnowledgeService.from_settings(load_settings()), PAIR)
     rows = [row for case in load_cases(EVAL_DIR / name) for row in _run(rasa_server, case,
