@@ -25,9 +25,7 @@ from bot.kb.answers import (
 from bot.kb.db import make_engine, make_session_factory
 from bot.kb.models import Fact, Passage
 from bot.kb.repository import KnowledgeRepository
-from bot.kb.text import content_words, same_word, words
-
-_STEM = 5  # a word matches passage words starting with its first five letters (plan/planning)
+from bot.kb.text import STEM, content_words, same_word, words
 
 
 def _citation(passage: Passage) -> Citation:
@@ -150,10 +148,12 @@ class KnowledgeService:
         wanted_key = synonyms.get(wanted, wanted).lower()
         with self._sessions() as session:
             facts = KnowledgeRepository(session).facts(topic, list(attributes))
+            wanted_words = words(wanted_key)
             found = []
             for fact in facts:
+                key_words = words(fact.key)
                 if wanted_key == fact.key or all(
-                        any(same_word(w, v) for v in words(fact.key)) for w in words(wanted_key)):
+                        any(same_word(w, k) for k in key_words) for w in wanted_words):
                     found.append((fact.topic.name, _item(fact)))
             return tuple(found)
 
@@ -211,7 +211,7 @@ class KnowledgeService:
                 passage = passages[pid]
                 passage_words = words(passage.text)
                 covered = sum(
-                    1 for t in terms if any(w.startswith(t[:_STEM]) for w in passage_words))
+                    1 for t in terms if any(w.startswith(t[:STEM]) for w in passage_words))
                 hits.append((covered / len(terms), rank, _citation(passage)))
             hits.sort(key=lambda h: (h[0], h[1]), reverse=True)
             return tuple(PassageHit(c, round(score, 3)) for score, _, c in hits[:limit])

@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+")
+# Letters two forms of a word share: "plan"/"planning" in search, "engineer"/"engineering".
+STEM = 5
 
 
 def words(text: str) -> list[str]:
@@ -13,7 +15,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def same_word(a: str, b: str, stem: int = 5) -> bool:
+def same_word(a: str, b: str, stem: int = STEM) -> bool:
     """Equal, or one is the other plus an ending, for words of ``stem`` letters or more
     ("engineer" / "engineering", "recruit" / "recruiters"; not "it" / "item")."""
     if a == b:
