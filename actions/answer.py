@@ -6,6 +6,7 @@ a domain response with the facts and their sources filled in.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -14,7 +15,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import presenter
 from actions.base import KnowledgeAction
-from actions.college import ActionCollegeQuestion
 from actions.context import QuestionContext, entity_values, is_bare_follow_up, read_context
 from actions.unanswered import log_unanswered
 from bot.kb.answers import AttributeAnswer
@@ -31,6 +31,7 @@ INTENT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "ask_background": ("preferred_background", "eligible_streams", "min_qualification"),
 }
 COMPARISON_INTENTS = ("ask_differences", "ask_similarity")
+COUNTED_QUESTION = "ask_differences"
 FOLLOW_UP_INTENTS = ("inform",)
 # What a field named on its own, with no question before it, asks.
 OPENING_QUESTION = "ask_definition"
@@ -46,9 +47,25 @@ MEMBERSHIP_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # Eligibility questions about the student's own degree ("is B.Com ok?") name it in the answer.
 ASKED_ABOUT_DEGREE = ("ask_qualification",)
+# What each question uses besides its fields: a follow-up carrying one of these continues it.
+QUESTION_ENTITIES: dict[str, tuple[str, ...]] = {
+    "ask_differences": ("count", "answer_format"),
+    "ask_sectors": ("sector",), "ask_careers": ("sector",), "ask_admission": ("exam",),
+    "ask_background": ("degree",), "ask_qualification": ("degree",),
+}
+# What a message naming one of these, and nothing the previous question can use, asks
+# ("telecom PM?" after a definition, or as the first message): is it among them?
+ENTITY_QUESTIONS: dict[str, str] = {
+    "sector": "ask_sectors", "exam": "ask_admission", "degree": "ask_qualification"}
+# What a college question gets instead of colleges, which the sources never name.
+COLLEGE_ATTRIBUTES = ("min_qualification", "entrance_exams", "preferred_background")
 # A definition needs its subject: without one, ask instead of defining every field.
 NEEDS_A_TOPIC = ("ask_definition",)
-ANSWERED_INTENTS = (*INTENT_ATTRIBUTES, *COMPARISON_INTENTS, "ask_india", *FOLLOW_UP_INTENTS)
+COLLEGE_QUESTION = "ask_college"
+# The questions the knowledge base answers (a guess from the classifier's ranking must be one).
+ANSWERABLE = (*INTENT_ATTRIBUTES, *COMPARISON_INTENTS, "ask_india")
+ANSWERED_INTENTS = (*INTENT_ATTRIBUTES, *COMPARISON_INTENTS, "ask_india", COLLEGE_QUESTION,
+                    *FOLLOW_UP_INTENTS)
 
 
 class ActionAnswerQuestion(KnowledgeAction):
@@ -76,18 +93,41 @@ class ActionAnswerQuestion(KnowledgeAction):
                                         or intent not in ANSWERED_INTENTS or unsure_follow_up)
         if follow_up:
             intent = previous
-        elif intent in FOLLOW_UP_INTENTS and entity_values(message, "topic"):
+        if intent in FOLLOW_UP_INTENTS or (follow_up and not continues(intent, message)):
+            if continues(COUNTED_QUESTION, message):
+                # "make it 10 points", "in tabular form" with nothing before it, or after
+                # another kind of answer: only comparisons are counted and tabled.
+                intent = COUNTED_QUESTION
+        if intent in FOLLOW_UP_INTENTS and entity_values(message, "topic"):
             # A field named on its own ("operations management?") opens a conversation.
             intent = OPENING_QUESTION
+        if follow_up or intent == OPENING_QUESTION or (
+                confidence < FOLLOW_UP_CONFIDENCE and intent not in COMPARISON_INTENTS):
+            # An unsure guess is overruled by what the message names ("MAT chalega for PM?"
+            # guessed as eligibility names an exam: an admission question).
+            intent = implied_question(message, intent)
         context = read_context(message, tracker.current_slot_values(), self.service)
+        if context.unknown_topics and not context.topics and follow_up and continues(
+                intent, message):
+            # "put it in a table pls" with "pls" taken for a field: the table is what is asked.
+            without_topics = [e for e in message.get("entities") or ()
+                              if e.get("entity") != "topic"]
+            context = read_context({**message, "entities": without_topics},
+                                   tracker.current_slot_values(), self.service)
         phrases = presenter.Phrases(domain)
+        if intent == COLLEGE_QUESTION and context.entities.get("exam"):
+            # "do colleges accept CAT?": the exam is what is asked about.
+            intent = "ask_admission"
+        if intent == COLLEGE_QUESTION or (
+                intent == "ask_india" and context.entities.get("institution")):
+            # "top institutes in india": a college question first.
+            self._college(dispatcher, tracker, phrases)
+            return []
         if context.unknown_topics and not context.topics:
             return self._unknown_topic(dispatcher, tracker, context)
+        self.decline_uncovered_aspects(dispatcher, tracker)
         if intent in COMPARISON_INTENTS:
             return self._compare(dispatcher, tracker, intent, context, phrases, follow_up)
-        if intent == "ask_india" and context.entities.get("institution"):
-            # "top institutes in india": a college question first.
-            return await ActionCollegeQuestion(self.service).answer(dispatcher, tracker, domain)
         if intent == "ask_india":
             dispatcher.utter_message(response="utter_india_not_covered")
             log_unanswered(tracker, reason="sources silent")
@@ -104,6 +144,11 @@ class ActionAnswerQuestion(KnowledgeAction):
             dispatcher.utter_message(response="utter_ask_which_topic",
                                      topics=self.topic_list())
             return [SlotSet("last_question", intent)]
+        thing = _thing_asked(intent)
+        remembered = tracker.get_slot("asked_thing")
+        if follow_up and thing and not context.entities.get(thing) and remembered:
+            # "do banks hire PM people?" ... "and for OM?": the same thing, about the other field.
+            context = replace(context, entities={**context.entities, thing: tuple(remembered)})
         check = MEMBERSHIP_CHECKS.get(intent)
         if check and context.entities.get(check[0]):
             self._membership(dispatcher, intent, check, context, topics, phrases)
@@ -111,7 +156,9 @@ class ActionAnswerQuestion(KnowledgeAction):
             asked = context.entities.get("degree", ()) if intent in ASKED_ABOUT_DEGREE else ()
             self._attributes(dispatcher, tracker, INTENT_ATTRIBUTES[intent], topics, phrases,
                              asked)
-        return self._remember(intent, context.topics)
+        asked_thing = list(context.entities.get(thing, ())) if thing else []
+        return [*self._remember(intent, context.topics),
+                SlotSet("asked_thing", asked_thing or None)]
 
     # --- answers ----------------------------------------------------------------------------
 
@@ -174,6 +221,13 @@ class ActionAnswerQuestion(KnowledgeAction):
 
     def _compare(self, dispatcher, tracker, intent, context: QuestionContext, phrases,
                  follow_up: bool = False):
+        message = tracker.latest_message or {}
+        if not follow_up and not entity_values(message, "topic"):
+            # "difference between mitosis and meiosis": two subjects named, neither ours.
+            named = self.service.named_subjects(message.get("text") or "")
+            if named and not any(self.service.resolve_topic(n) for n in named):
+                return self._unknown_topic(dispatcher, tracker, replace(
+                    context, unknown_topics=named))
         pair = self._pair(context.topics)
         if pair is None:
             dispatcher.utter_message(response="utter_ask_which_topic", topics=self.topic_list())
@@ -219,6 +273,25 @@ class ActionAnswerQuestion(KnowledgeAction):
         dispatcher.utter_message(
             response="utter_similarities", **names, differences=len(comparison.differences),
             body=presenter.bulleted(lines) if lines else phrases("nothing_shared"),
+            source=presenter.source_line(citations, phrases))
+
+    def _college(self, dispatcher, tracker, phrases) -> None:
+        """The sources name no colleges, rankings, fees or providers: say so, give what they
+        do say about getting in."""
+        log_unanswered(tracker, reason="college question")
+        lines, citations = [], []
+        for info in self.service.topics():
+            answers = self.service.attributes(info.name, COLLEGE_ATTRIBUTES)
+            for answer in answers:
+                if answer.items:
+                    lines.append(phrases("side", topic=presenter.topic_title(info.name),
+                                         values=f"{answer.label}: " + ", ".join(
+                                             presenter.escape_markdown(v)
+                                             for v in answer.values)))
+                    citations += answer.citations
+        dispatcher.utter_message(
+            response="utter_college_not_covered",
+            body=presenter.bulleted(lines) or phrases("nothing_listed"),
             source=presenter.source_line(citations, phrases))
 
     def _unknown_topic(self, dispatcher, tracker, context) -> list[EventType]:
@@ -271,6 +344,30 @@ def _topic_block(topic: str, answers: list[AttributeAnswer], phrases) -> str:
             lines.append(phrases("attribute", label=answer.label,
                                  values=", ".join(presenter.escape_markdown(v) for v in values)))
     return phrases("topic_block", topic=presenter.topic_title(topic), lines="\n".join(lines))
+
+
+def _thing_asked(intent: str) -> str | None:
+    """The entity a question asks about ("does telecom hire...?": sector), if it takes one."""
+    if intent in MEMBERSHIP_CHECKS:
+        return MEMBERSHIP_CHECKS[intent][0]
+    return "degree" if intent in ASKED_ABOUT_DEGREE else None
+
+
+def continues(intent: str | None, message: dict[str, Any]) -> bool:
+    """The message carries something the question ``intent`` uses ("as a table" after a
+    comparison, "what about banks?" after sectors)."""
+    return any(entity_values(message, e) for e in QUESTION_ENTITIES.get(intent or "", ()))
+
+
+def implied_question(message: dict[str, Any], intent: str) -> str:
+    """The question a follow-up or a bare field name asks, when the message names a sector,
+    exam or degree the question at hand has no use for ("telecom PM?" is about sectors)."""
+    if continues(intent, message):
+        return intent
+    for entity, implied in ENTITY_QUESTIONS.items():
+        if entity_values(message, entity):
+            return implied
+    return intent
 
 
 def _int_slot(value: Any) -> int | None:

@@ -12,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import presenter
+from actions.context import entity_values
+from actions.unanswered import log_unanswered
 from bot.kb.service import KnowledgeService, default_service
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,23 @@ class KnowledgeAction(UsesKnowledge, Action, metaclass=ABCMeta):
             logger.exception("the knowledge base is unavailable")
             dispatcher.utter_message(response="utter_knowledge_unavailable")
             return []
+
+    def uncovered_aspects(self, message: dict[str, Any]) -> tuple[str, ...]:
+        """What the message asks about that no knowledge-base attribute covers ("salary")."""
+        return tuple(a for a in entity_values(message, "aspect", confident=True)
+                     if not self.service.covers(a))
+
+    def decline_uncovered_aspects(self, dispatcher: CollectingDispatcher,
+                                  tracker: Tracker) -> bool:
+        """Say first what the sources don't cover ("age limit for MBA PM?": no age limit, then
+        what they do say about eligibility), so the nearest facts never pass for the answer."""
+        missing = self.uncovered_aspects(tracker.latest_message or {})
+        if not missing:
+            return False
+        dispatcher.utter_message(response="utter_aspect_not_covered",
+                                 aspect=presenter.escape_markdown(", ".join(missing)))
+        log_unanswered(tracker, reason="aspect not covered")
+        return True
 
     def topic_list(self) -> str:
         return ", ".join(presenter.topic_title(t.name) for t in self.service.topics())

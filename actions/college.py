@@ -8,13 +8,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import presenter
-from actions.base import KnowledgeAction
-from actions.unanswered import log_unanswered
+from actions.answer import COLLEGE_QUESTION, ActionAnswerQuestion
 
 
-class ActionCollegeQuestion(KnowledgeAction):
-    """The sources name no colleges, rankings, fees or providers: say so, give what they do."""
+class ActionCollegeQuestion(ActionAnswerQuestion):
+    """Rules run this for "which college?"; the answer is the knowledge action's, so that a
+    college question naming an exam ("do colleges accept CAT?") is answered as one."""
 
     def name(self) -> str:
         return "action_answer_college"
@@ -22,21 +21,4 @@ class ActionCollegeQuestion(KnowledgeAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        log_unanswered(tracker, reason="college question")
-        phrases = presenter.Phrases(domain)
-        lines, citations = [], []
-        for info in self.service.topics():
-            answers = self.service.attributes(
-                info.name, ("min_qualification", "entrance_exams", "preferred_background"))
-            for answer in answers:
-                if answer.items:
-                    lines.append(phrases("side", topic=presenter.topic_title(info.name),
-                                         values=f"{answer.label}: " + ", ".join(
-                                             presenter.escape_markdown(v)
-                                             for v in answer.values)))
-                    citations += answer.citations
-        dispatcher.utter_message(
-            response="utter_college_not_covered",
-            body=presenter.bulleted(lines) or phrases("nothing_listed"),
-            source=presenter.source_line(citations, phrases))
-        return []
+        return await self.respond(dispatcher, tracker, domain, COLLEGE_QUESTION, 1.0)

@@ -13,11 +13,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import presenter
 from actions.answer import (
-    COMPARISON_INTENTS,
+    ANSWERABLE,
     FOLLOW_UP_INTENTS,
-    INTENT_ATTRIBUTES,
     MEMBERSHIP_CHECKS,
     ActionAnswerQuestion,
+    continues,
 )
 from actions.base import KnowledgeAction
 from actions.college import ActionCollegeQuestion
@@ -28,7 +28,6 @@ from bot.config import load_settings
 # Below the FallbackClassifier's threshold (0.5), a guess at least this likely is used when the
 # message's entities back it (measured on the evaluation sets: docs/evaluation.md).
 GUESS_CONFIDENCE = 0.3
-ANSWERABLE = (*INTENT_ATTRIBUTES, *COMPARISON_INTENTS, "ask_india")
 FOLLOW_UPS = frozenset({"count", "sector", "exam", "degree", "answer_format"})
 
 
@@ -81,9 +80,14 @@ class ActionFallbackSearch(KnowledgeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         message = tracker.latest_message or {}
-        if tracker.get_slot("last_question") and is_bare_follow_up(message):
-            # "what about IT?" is a follow-up, however unsure the classifier was.
+        previous = tracker.get_slot("last_question")
+        if previous and (is_bare_follow_up(message) or continues(previous, message)):
+            # "what about IT?", "now as a table": a follow-up, however unsure the classifier was.
             return await ActionAnswerQuestion(self.service).answer(dispatcher, tracker, domain)
+        if not previous and is_bare_follow_up(message) and entity_values(message, "topic"):
+            # "production management?" as the first message: the field is the question.
+            return await ActionAnswerQuestion(self.service).respond(
+                dispatcher, tracker, domain, FOLLOW_UP_INTENTS[0], 1.0)
         guess = corroborated_guess(message, follow_up=bool(tracker.get_slot("last_question")))
         if guess:
             return await ActionAnswerQuestion(self.service).respond(
@@ -91,6 +95,9 @@ class ActionFallbackSearch(KnowledgeAction):
         if entity_values(message, "institution"):
             # "is IIM good for OM": a question about colleges, however it was worded.
             return await ActionCollegeQuestion(self.service).answer(dispatcher, tracker, domain)
+        if self.decline_uncovered_aspects(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_what_i_can_answer", topics=self.topic_list())
+            return []
         text = message.get("text") or ""
         threshold = load_settings().min_search_score
         hits = [hit for hit in self.service.search(text, limit=2) if hit.score >= threshold]
@@ -117,6 +124,10 @@ class ActionOutOfScope(KnowledgeAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if self.decline_uncovered_aspects(dispatcher, tracker):
+            # "salary after an MBA in OM?": in the field, but not in the sources; say which part.
+            dispatcher.utter_message(response="utter_what_i_can_answer", topics=self.topic_list())
+            return []
         log_unanswered(tracker, reason="out of scope")
         dispatcher.utter_message(response="utter_out_of_scope", topics=self.topic_list())
         return []

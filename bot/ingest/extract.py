@@ -16,6 +16,7 @@ from spacy.tokens import Span
 from bot.ingest.enumeration import split_enumeration
 from bot.ingest.reader import split_article
 from bot.ingest.rules import FactRule, Rules
+from bot.ingest.titles import TitleParser
 from bot.kb.text import normalise_value
 
 
@@ -72,8 +73,7 @@ class Extractor:
         self.nlp = nlp
         self.rules = rules
         self.config = rules.article
-        self._title = Matcher(nlp.vocab, validate=True)
-        self._title.add("TITLE", [list(p) for p in self.config["title_patterns"]])
+        self._titles = TitleParser(nlp, self.config)
         self._rule_matchers: list[tuple[FactRule, Matcher | None, Matcher | None]] = []
         for number, rule in enumerate(rules.fact_rules):
             self._rule_matchers.append(
@@ -138,17 +138,7 @@ class Extractor:
         )
 
     def _topics_from_title(self, title: str) -> list[str]:
-        doc = self.nlp.make_doc(title)
-        matches = self._title(doc)
-        if not matches:
-            return []
-        rest = doc[max(end for _, _, end in matches):].text.strip().lower()
-        for separator in self.config["title_separators"]:
-            if separator in rest:
-                left, right = rest.split(separator, 1)
-                names = [" ".join(left.split()), " ".join(right.split())]
-                return [name for name in names if name]
-        return []
+        return self._titles.subjects(title)
 
     def _aliases(self, topics: list[str], docs) -> list[ExtractedAlias]:
         # Curated aliases come first: where one is also the initials ("PM"), its note (which

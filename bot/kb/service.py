@@ -12,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings, load_settings
 from bot.ingest.rules import AttributeSpec, Rules, load_rules
+from bot.ingest.titles import TitleParser
 from bot.kb.answers import (
     AttributeAnswer,
     Citation,
@@ -47,6 +48,7 @@ class KnowledgeService:
     def __init__(self, session_factory: sessionmaker, rules: Rules | None = None) -> None:
         self._sessions = session_factory
         self._rules = rules
+        self._titles: TitleParser | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KnowledgeService:
@@ -125,6 +127,15 @@ class KnowledgeService:
                     return topic
         return min(candidates)[1]
 
+    def named_subjects(self, question: str) -> tuple[str, ...]:
+        """The subjects a question compares by name ("difference between mitosis and meiosis"
+        -> mitosis, meiosis), read with the same rules as article titles."""
+        if self._titles is None:
+            import spacy  # a blank tokenizer; no model is loaded
+
+            self._titles = TitleParser(spacy.blank("en"), self.rules.article)
+        return tuple(self._titles.subjects(question))
+
     def counterpart(self, topic: str) -> str | None:
         return {t.name: t.counterpart for t in self.topics()}.get(topic)
 
@@ -156,6 +167,17 @@ class KnowledgeService:
                         any(same_word(w, k) for k in key_words) for w in wanted_words):
                     found.append((fact.topic.name, _item(fact)))
             return tuple(found)
+
+    def covers(self, aspect: str) -> bool:
+        """Whether the knowledge base has an attribute for an aspect of a career a student asks
+        about ("salary", "entrance exams"): one of the aspect's content words is a word of an
+        attribute's name or label. Facts are only ever stored under those attributes."""
+        aspect_words = content_words(aspect)
+        for spec in self.attribute_specs:
+            spec_words = words(spec.label) + words(spec.name.replace("_", " "))
+            if any(same_word(a, w) for a in aspect_words for w in spec_words):
+                return True
+        return False
 
     def compare(self, left: str, right: str) -> Comparison:
         """Dimension by dimension: what differs (two-sided first) and what both share."""

@@ -26,11 +26,18 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 PAIR = ("operations management", "production management")
 # Share of turns answered correctly and honestly, measured 2026-11-26 (docs/evaluation.md):
-# 0.961, 0.948, 0.957, 0.938. The floors sit about two points below, for retraining noise.
-FLOORS = {"questions.yml": 0.94, "sealed.yml": 0.92, "final.yml": 0.93, "holdout.yml": 0.91}
-# `make test` runs the two sets tuned on least (about 1.7 min); `make eval` runs all four.
-DEFAULT_SETS = ("final.yml", "holdout.yml")
-SETS = sorted(FLOORS) if os.environ.get("EVAL_SETS") == "all" else DEFAULT_SETS
+# questions 0.955, sealed 0.959, final 0.957, holdout 0.949, blind5 0.971, blind6 0.971,
+# blind7 0.915. The floors sit about two points below, for retraining noise.
+FLOORS = {"questions.yml": 0.93, "sealed.yml": 0.94, "final.yml": 0.94, "holdout.yml": 0.93,
+          "blind5.yml": 0.95, "blind6.yml": 0.95, "blind7.yml": 0.89}
+# `make test` runs the two newest sets (about 1.5 min); `make eval` runs all of them.
+DEFAULT_SETS = ("blind6.yml", "blind7.yml")
+# EVAL_SETS: "all", or a comma-separated list of set files; a set without a floor of its own
+# (a new blind set) is held to the target.
+TARGET = 0.95
+_chosen = os.environ.get("EVAL_SETS", "")
+SETS = (sorted(FLOORS) if _chosen == "all" else
+        tuple(s.strip() for s in _chosen.split(",") if s.strip()) or DEFAULT_SETS)
 
 
 def _turn_messages(rasa_server, sender: str) -> list[Message]:
@@ -74,4 +81,5 @@ def test_blind_questions_answered_correctly_and_honestly(rasa_server, name) -> N
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"eval-{Path(name).stem}.md").write_text("\n".join(lines) + "\n",
                                                          encoding="utf-8")
-    assert share >= FLOORS[name], f"{share:.3f} of {len(rows)} turns correct; see test-artifacts"
+    floor = FLOORS.get(name, TARGET)
+    assert share >= floor, f"{share:.3f} of {len(rows)} turns correct; see test-artifacts"

@@ -42,11 +42,22 @@ KIND_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "background": ("preferred_background", "eligible_streams", "min_qualification",
                    "recommended_degree"),
 }
+# The attributes that answer each kind directly: where the knowledge base holds none of them
+# for the field asked about, "my sources don't say" is the correct reply.
+CORE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "definition": ("definition",),
+    "scope": ("scope", "career_outlook"),
+    "qualification": ("min_qualification", "eligible_streams", "recommended_degree"),
+    "admission": ("admission_route", "entrance_exams"),
+    "careers": ("career_outlook", "career_sectors", "recruiting_industries"),
+    "sectors": ("career_sectors", "recruiting_industries"),
+    "background": ("preferred_background",),
+}
 FACTUAL = (*KIND_ATTRIBUTES, "india")
 DECLINES = frozenset({
     "utter_out_of_scope", "utter_ask_rephrase", "utter_offer_topics", "utter_topic_not_covered",
     "utter_sources_silent", "utter_india_not_covered", "utter_college_not_covered",
-    "utter_college_in_advice", "utter_membership_no",
+    "utter_college_in_advice", "utter_membership_no", "utter_aspect_not_covered",
 })
 # "I have no direct answer, but this is the closest my sources come": honest for silent sources.
 HONEST_PARTIAL = frozenset({"utter_passages"})
@@ -149,7 +160,8 @@ def _mentions(text: str, value: str) -> bool:
 
 # Words a yes/no "thing" may carry that the answer need not repeat ("B.E. plus MBA").
 _FILLER = frozenset({"plus", "and", "or", "with", "a", "an", "the", "graduates", "graduate",
-                     "degree", "students", "student", "people", "sector", "industry"})
+                     "degree", "students", "student", "people", "sector", "industry",
+                     "background"})
 
 
 # A reply may name a stream by its degree ("commerce" -> B.Com): the judge's own reading.
@@ -251,6 +263,12 @@ def _factual(turn: Turn, responses, text: str, knowledge: Knowledge) -> Verdict:
         return Verdict(True, "asked which field")
     if silent and responses & (DECLINES | HONEST_PARTIAL):
         return Verdict(True, "honest decline")
+    core = CORE_ATTRIBUTES.get(turn.expect, ())
+    if responses & {"utter_sources_silent"} and turn.topics and not any(
+            knowledge.values.get((t, a)) for t in turn.topics for a in core):
+        # The knowledge base holds nothing of this kind for the field: "not in my sources" is
+        # the correct answer, whatever the label's author expected.
+        return Verdict(True, "sources silent, correctly")
     return Verdict(False, f"got {sorted(str(r) for r in responses)}")
 
 

@@ -11,6 +11,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.acknowledge import ActionAcknowledge
 from actions.advisor import ActionRecommend
 from actions.answer import ActionAnswerQuestion
 from actions.college import ActionCollegeQuestion
@@ -18,6 +19,7 @@ from actions.fallback import ActionFallbackSearch, ActionOutOfScope
 from bot.config import PROJECT_ROOT
 from bot.kb.db import make_engine, make_session_factory
 from bot.kb.service import KnowledgeService
+from bot.questions.log import QuestionLog
 from tests.conftest import HR_ARTICLE, MARKETING_ARTICLE, USER_ARTICLE, add_sources, make_settings
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
@@ -255,8 +257,6 @@ def test_a_sector_the_sources_do_not_list_is_not_invented(service, domain) -> No
 
 
 def test_unknown_topic_is_declined_and_logged(service, domain, isolated_log) -> None:
-    from bot.questions.log import QuestionLog
-
     messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
         "what is finance management", "ask_definition", [topic("finance management")]))
     assert messages[0]["response"] == "utter_topic_not_covered"
@@ -493,3 +493,233 @@ def test_a_dead_knowledge_base_gets_a_polite_answer(tmp_path, domain, action_cla
         "what is OM", "ask_definition", [topic("operations management")], slots))
     assert [m["response"] for m in messages] == ["utter_knowledge_unavailable"]
     assert events == []
+
+
+# --- what the sources don't cover ----------------------------------------------------------------
+
+
+def aspect(value: str) -> dict[str, str]:
+    return {"entity": "aspect", "value": value}
+
+
+def test_the_knowledge_base_covers_its_attributes_and_nothing_else(service) -> None:
+    assert service.covers("entrance exams") and service.covers("career sectors")
+    assert not service.covers("salary") and not service.covers("age limit")
+
+
+def test_an_uncovered_aspect_is_declined_before_the_nearest_facts(service, domain,
+                                                                  isolated_log) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "age limit for an MBA in production management", "ask_qualification",
+        [topic("production management"), aspect("age limit")]))
+    assert [m["response"] for m in messages] == ["utter_aspect_not_covered", "utter_facts"]
+    assert render(messages[0], domain).startswith(
+        "My sources don't say anything about age limit")
+    assert "graduate degree" in render(messages[1], domain)
+    log = QuestionLog(make_session_factory(make_engine(f"sqlite:///{isolated_log}")), "salt")
+    assert [g.example for g in log.report()] == ["age limit for an MBA in production management"]
+
+
+def test_an_aspect_the_knowledge_base_has_adds_no_decline(service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "entrance exams for PM", "ask_admission",
+        [topic("production management"), aspect("entrance exams")]))
+    assert [m["response"] for m in messages] == ["utter_facts"]
+
+
+def test_an_off_topic_question_about_an_uncovered_aspect_names_it(service, domain) -> None:
+    messages, _ = run(ActionOutOfScope(service), domain, tracker(
+        "salary after MBA in OM", "out_of_scope",
+        [topic("operations management"), aspect("salary")]))
+    assert [m["response"] for m in messages] == ["utter_aspect_not_covered",
+                                                 "utter_what_i_can_answer"]
+    assert "salary" in render(messages[0], domain)
+    assert "Operations management" in render(messages[1], domain)
+
+
+def test_an_unsure_question_about_an_uncovered_aspect_is_declined(service, domain) -> None:
+    messages, _ = run(ActionFallbackSearch(service), domain, tracker(
+        "fees?", "nlu_fallback", [aspect("fees")]))
+    assert messages[0]["response"] == "utter_aspect_not_covered"
+
+
+# --- a sector, exam or degree named with a field ----------------------------------------------
+
+
+@pytest.mark.parametrize(("entity", "value", "response"), [
+    ("sector", "telecom", "utter_membership_yes"),
+    ("sector", "retail", "utter_membership_no"),
+    ("exam", "CAT", "utter_membership_yes"),
+])
+def test_a_field_named_with_a_sector_or_exam_asks_whether_it_is_listed(
+        service, domain, entity, value, response) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        f"{value} PM?", "inform",
+        [topic("production management"), {"entity": entity, "value": value}]))
+    assert messages[0]["response"] == response
+    assert value.lower() in render(messages[0], domain).lower()
+
+
+def test_a_sector_after_a_definition_asks_about_sectors_not_definitions(service,
+                                                                        domain) -> None:
+    slots = {"topic": "production management", "last_question": "ask_definition"}
+    messages, events = run(ActionAnswerQuestion(service), domain, tracker(
+        "what about telecom?", "inform", [{"entity": "sector", "value": "telecom"}], slots))
+    assert messages[0]["response"] == "utter_membership_yes"
+    assert {"event": "slot", "name": "last_question", "value": "ask_sectors",
+            "timestamp": None} in events
+
+
+def test_a_count_keeps_a_comparison_going_whatever_else_was_guessed(service, domain) -> None:
+    slots = {"topic": "operations management", "other_topic": "production management",
+             "last_question": "ask_differences"}
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "make it 5 rows only", "inform",
+        [{"entity": "sector", "value": "information technology"},
+         {"entity": "count", "value": "5"}], slots))
+    assert messages[0]["response"] == "utter_differences"
+    assert len(numbered_items(render(messages[0], domain))) == 5
+
+
+def test_an_unsure_request_for_a_table_continues_the_comparison(service, domain) -> None:
+    slots = {"topic": "operations management", "other_topic": "production management",
+             "last_question": "ask_differences"}
+    messages, _ = run(ActionFallbackSearch(service), domain, tracker(
+        "can u put that in a table", "nlu_fallback",
+        [{"entity": "answer_format", "value": "table"}], slots))
+    assert messages[0]["response"] == "utter_differences"
+    assert "| Aspect |" in render(messages[0], domain)
+
+
+def test_unsure_aspect_guesses_of_the_classifier_are_not_declined(service, domain) -> None:
+    guess = {"entity": "aspect", "value": "pls", "extractor": "DIETClassifier",
+             "confidence_entity": 0.25}
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "which sectors hire OM people pls", "ask_sectors",
+        [topic("operations management"), guess]))
+    assert [m["response"] for m in messages] == ["utter_facts"]
+
+
+def test_a_college_question_naming_an_exam_is_answered_as_an_admission_question(
+        service, domain) -> None:
+    messages, events = run(ActionCollegeQuestion(service), domain, tracker(
+        "do colleges accept CAT score for production management", "ask_college",
+        [topic("production management"), {"entity": "exam", "value": "CAT"},
+         {"entity": "institution", "value": "colleges"}]))
+    assert messages[0]["response"] == "utter_membership_yes"
+    assert "CAT" in render(messages[0], domain)
+    assert {"event": "slot", "name": "last_question", "value": "ask_admission",
+            "timestamp": None} in events
+
+
+@pytest.mark.parametrize("pls", [
+    {"entity": "topic", "value": "pls", "extractor": "DIETClassifier", "confidence_entity": 0.56},
+    {"entity": "topic", "value": "pls"},  # even a confident one, in a follow-up
+])
+def test_a_follow_up_is_not_derailed_by_a_word_taken_for_an_unknown_field(service, domain,
+                                                                          pls) -> None:
+    slots = {"topic": "operations management", "other_topic": "production management",
+             "last_question": "ask_differences"}
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "put it in a table pls", "inform",
+        [{"entity": "answer_format", "value": "table"}, pls], slots))
+    assert messages[0]["response"] == "utter_differences"
+    assert "| Aspect |" in render(messages[0], domain)
+
+
+def test_an_unsure_guess_that_names_a_known_field_still_counts(service, domain) -> None:
+    slots = {"topic": "operations management", "last_question": "ask_definition"}
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "and production?", "inform",
+        [{"entity": "topic", "value": "production", "extractor": "DIETClassifier",
+          "confidence_entity": 0.58}], slots))
+    assert render(messages[0], domain).startswith("**Production management**")
+
+
+def test_a_yes_word_is_acknowledged_unless_it_names_what_it_asks_about(service, domain) -> None:
+    messages, _ = run(ActionAcknowledge(service), domain, tracker("ok", "affirm"))
+    assert [m["response"] for m in messages] == ["utter_affirm_ack"]
+    messages, _ = run(ActionAcknowledge(service), domain, tracker("nope", "deny"))
+    assert [m["response"] for m in messages] == ["utter_deny_ack"]
+    messages, _ = run(ActionAcknowledge(service), domain, tracker(
+        "is CAT ok?", "affirm", [{"entity": "exam", "value": "CAT"}]))
+    assert messages[0]["response"] == "utter_membership_yes"
+    assert "CAT" in render(messages[0], domain)
+
+
+def test_a_comparison_of_two_other_subjects_is_declined_not_answered_with_ours(
+        service, domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "difference between mitosis and meiosis", "ask_differences"))
+    assert messages[0]["response"] == "utter_topic_not_covered"
+    assert "mitosis, meiosis" in render(messages[0], domain)
+    # Our own fields, named in words the classifier did not tag, are still compared.
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "difference between production and operations management", "ask_differences"))
+    assert messages[0]["response"] == "utter_differences"
+
+
+def test_a_follow_up_asks_about_the_same_thing_for_the_other_field(service, domain) -> None:
+    _, events = run(ActionAnswerQuestion(service), domain, tracker(
+        "do banks hire production management people", "ask_sectors",
+        [topic("production management"),
+         {"entity": "sector", "value": "financial institutions"}]))
+    assert {"event": "slot", "name": "asked_thing", "value": ["financial institutions"],
+            "timestamp": None} in events
+    slots = {"topic": "production management", "last_question": "ask_sectors",
+             "asked_thing": ["financial institutions"]}
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "and for OM?", "inform", [topic("operations management")], slots))
+    assert messages[0]["response"] == "utter_membership_yes"
+    assert "Financial Institutions" in render(messages[0], domain)
+    # A new question forgets it.
+    messages, events = run(ActionAnswerQuestion(service), domain, tracker(
+        "which sectors hire OM people", "ask_sectors", [topic("operations management")],
+        slots))
+    assert messages[0]["response"] == "utter_facts"
+    assert {"event": "slot", "name": "asked_thing", "value": None, "timestamp": None} in events
+
+
+def test_a_yes_word_naming_a_field_is_the_question_the_classifier_ranked_next(service,
+                                                                              domain) -> None:
+    track = tracker("wats operations management exactly", "affirm",
+                    [topic("operations management")])
+    track.latest_message["intent_ranking"] = [
+        {"name": "affirm", "confidence": 0.55}, {"name": "ask_definition", "confidence": 0.32}]
+    messages, _ = run(ActionAcknowledge(service), domain, track)
+    text = render(messages[0], domain)
+    assert messages[0]["response"] == "utter_facts" and "definition" in text
+
+
+def test_an_unsure_first_message_naming_only_a_field_gets_its_definition(service,
+                                                                         domain) -> None:
+    messages, _ = run(ActionFallbackSearch(service), domain, tracker(
+        "production management?", "nlu_fallback",
+        [{**topic("production management"), "start": 0, "end": 21}]))
+    text = render(messages[0], domain)
+    assert text.startswith("**Production management**") and "definition" in text
+
+
+def test_a_count_with_nothing_before_it_asks_for_that_many_differences(service,
+                                                                       domain) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "make it 10 points", "inform", [{"entity": "count", "value": "10"}]))
+    assert messages[0]["response"] == "utter_differences"
+    assert len(numbered_items(render(messages[0], domain))) == 10
+
+
+def test_an_unsure_guess_is_overruled_by_the_exam_the_message_names(service, domain) -> None:
+    track = tracker("MAT score chalega production management ke liye?", "ask_qualification",
+                    [topic("production management"), {"entity": "exam", "value": "MAT"}])
+    track.latest_message["intent"]["confidence"] = 0.57
+    messages, _ = run(ActionAnswerQuestion(service), domain, track)
+    assert messages[0]["response"] == "utter_membership_yes"
+    assert "MAT" in render(messages[0], domain)
+
+
+def test_a_count_after_another_kind_of_answer_asks_for_differences(service, domain) -> None:
+    slots = {"topic": "operations management", "last_question": "ask_definition"}
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "make it 10 points", "inform", [{"entity": "count", "value": "10"}], slots))
+    assert messages[0]["response"] == "utter_differences"
+    assert len(numbered_items(render(messages[0], domain))) == 10

@@ -89,3 +89,20 @@ def test_a_stream_may_be_answered_by_its_degree_and_filler_words_still_count() -
                   thing="graduate degree", answer="yes")
     assert judge(degree, facts("**A**\n- minimum qualification: graduate degree"), kb).ok
     assert not judge(degree, facts("**A**\n- eligible streams: any stream"), kb).ok
+
+
+def test_sources_silent_counts_only_where_the_knowledge_base_holds_nothing_of_that_kind() -> None:
+    silent = [Message("utter_sources_silent", "My sources don't say anything about ...")]
+    assert judge(Turn("how to get into B", "admission", topics=("b",)), silent, KB).ok
+    # A has career sectors: "my sources don't say" would be a wrong answer there.
+    assert not judge(Turn("which sectors hire A people", "sectors", topics=("a",)), silent,
+                     KB).ok
+
+
+def test_naming_what_the_sources_lack_is_an_honest_decline() -> None:
+    lead = Message("utter_aspect_not_covered", "My sources don't say anything about salary")
+    assert judge(Turn("salary of A people", "not_covered"), [lead], KB).ok
+    assert judge(Turn("salary of A people", "not_covered"),
+                 [lead, *facts("**A**\n- career sectors: Telecom")], KB).ok
+    assert not judge(Turn("salary of A people", "not_covered"),
+                     facts("**A**\n- career sectors: Telecom"), KB).ok
