@@ -87,25 +87,8 @@ class ActionAnswerQuestion(KnowledgeAction):
         """Answer the latest message as a question of kind ``intent`` (the classifier's, or the
         fallback's corroborated guess)."""
         message = tracker.latest_message or {}
-        previous = tracker.get_slot("last_question")
-        unsure_follow_up = confidence < FOLLOW_UP_CONFIDENCE and is_bare_follow_up(message)
-        follow_up = bool(previous) and (intent in FOLLOW_UP_INTENTS
-                                        or intent not in ANSWERED_INTENTS or unsure_follow_up)
-        if follow_up:
-            intent = previous
-        if intent in FOLLOW_UP_INTENTS or (follow_up and not continues(intent, message)):
-            if continues(COUNTED_QUESTION, message):
-                # "make it 10 points", "in tabular form" with nothing before it, or after
-                # another kind of answer: only comparisons are counted and tabled.
-                intent = COUNTED_QUESTION
-        if intent in FOLLOW_UP_INTENTS and entity_values(message, "topic"):
-            # A field named on its own ("operations management?") opens a conversation.
-            intent = OPENING_QUESTION
-        if follow_up or intent == OPENING_QUESTION or (
-                confidence < FOLLOW_UP_CONFIDENCE and intent not in COMPARISON_INTENTS):
-            # An unsure guess is overruled by what the message names ("MAT chalega for PM?"
-            # guessed as eligibility names an exam: an admission question).
-            intent = implied_question(message, intent)
+        intent, follow_up = question_asked(
+            message, intent, confidence, tracker.get_slot("last_question"))
         context = read_context(message, tracker.current_slot_values(), self.service)
         if context.unknown_topics and not context.topics and follow_up and continues(
                 intent, message):
@@ -344,6 +327,31 @@ def _topic_block(topic: str, answers: list[AttributeAnswer], phrases) -> str:
             lines.append(phrases("attribute", label=answer.label,
                                  values=", ".join(presenter.escape_markdown(v) for v in values)))
     return phrases("topic_block", topic=presenter.topic_title(topic), lines="\n".join(lines))
+
+
+def question_asked(message: dict[str, Any], intent: str, confidence: float,
+                   previous: str | None) -> tuple[str, bool]:
+    """The kind of question the message asks, and whether it follows up ``previous``: the
+    classifier's intent, corrected by the conversation and by what the message names."""
+    unsure_follow_up = confidence < FOLLOW_UP_CONFIDENCE and is_bare_follow_up(message)
+    follow_up = bool(previous) and (intent in FOLLOW_UP_INTENTS
+                                    or intent not in ANSWERED_INTENTS or unsure_follow_up)
+    if follow_up:
+        intent = str(previous)
+    if intent in FOLLOW_UP_INTENTS or (follow_up and not continues(intent, message)):
+        if continues(COUNTED_QUESTION, message):
+            # "make it 10 points", "in tabular form" with nothing before it, or after another
+            # kind of answer: only comparisons are counted and tabled.
+            intent = COUNTED_QUESTION
+    if intent in FOLLOW_UP_INTENTS and entity_values(message, "topic"):
+        # A field named on its own ("operations management?") opens a conversation.
+        intent = OPENING_QUESTION
+    if follow_up or intent == OPENING_QUESTION or (
+            confidence < FOLLOW_UP_CONFIDENCE and intent not in COMPARISON_INTENTS):
+        # An unsure guess is overruled by what the message names ("MAT chalega for PM?",
+        # guessed as eligibility, names an exam: an admission question).
+        intent = implied_question(message, intent)
+    return intent, follow_up
 
 
 def _thing_asked(intent: str) -> str | None:
