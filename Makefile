@@ -34,7 +34,7 @@ test: train ## the whole suite: lint, rasa data validate, pytest (unit, integrat
 	@WITH_BROWSER=1 scripts/setup.sh
 	@scripts/test.sh
 
-eval: train ## answers to all six blind question sets, judged end to end (docs/evaluation.md)
+eval: train ## answers to all blind question sets, judged end to end (docs/evaluation.md)
 	EVAL_SETS=all $(VENV)/python -m pytest -q tests/e2e/test_answer_quality.py
 
 lint: setup ## ruff over the code
