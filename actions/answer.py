@@ -47,11 +47,15 @@ MEMBERSHIP_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # Eligibility questions about the student's own degree ("is B.Com ok?") name it in the answer.
 ASKED_ABOUT_DEGREE = ("ask_qualification",)
+# The entity a question asks about, if it takes one ("does telecom hire...?": sector).
+THING_ASKED: dict[str, str] = {
+    **{intent: entity for intent, (entity, _) in MEMBERSHIP_CHECKS.items()},
+    **{intent: "degree" for intent in ASKED_ABOUT_DEGREE},
+}
 # What each question uses besides its fields: a follow-up carrying one of these continues it.
 QUESTION_ENTITIES: dict[str, tuple[str, ...]] = {
-    "ask_differences": ("count", "answer_format"),
-    "ask_sectors": ("sector",), "ask_careers": ("sector",), "ask_admission": ("exam",),
-    "ask_background": ("degree",), "ask_qualification": ("degree",),
+    COUNTED_QUESTION: ("count", "answer_format"),
+    **{intent: (entity,) for intent, entity in THING_ASKED.items()},
 }
 # What a message naming one of these, and nothing the previous question can use, asks
 # ("telecom PM?" after a definition, or as the first message): is it among them?
@@ -127,7 +131,7 @@ class ActionAnswerQuestion(KnowledgeAction):
             dispatcher.utter_message(response="utter_ask_which_topic",
                                      topics=self.topic_list())
             return [SlotSet("last_question", intent)]
-        thing = _thing_asked(intent)
+        thing = THING_ASKED.get(intent)
         remembered = tracker.get_slot("asked_thing")
         if follow_up and thing and not context.entities.get(thing) and remembered:
             # "do banks hire PM people?" ... "and for OM?": the same thing, about the other field.
@@ -352,13 +356,6 @@ def question_asked(message: dict[str, Any], intent: str, confidence: float,
         # guessed as eligibility, names an exam: an admission question).
         intent = implied_question(message, intent)
     return intent, follow_up
-
-
-def _thing_asked(intent: str) -> str | None:
-    """The entity a question asks about ("does telecom hire...?": sector), if it takes one."""
-    if intent in MEMBERSHIP_CHECKS:
-        return MEMBERSHIP_CHECKS[intent][0]
-    return "degree" if intent in ASKED_ABOUT_DEGREE else None
 
 
 def continues(intent: str | None, message: dict[str, Any]) -> bool:

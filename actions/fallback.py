@@ -16,6 +16,7 @@ from actions.answer import (
     ANSWERABLE,
     FOLLOW_UP_INTENTS,
     MEMBERSHIP_CHECKS,
+    QUESTION_ENTITIES,
     ActionAnswerQuestion,
     continues,
 )
@@ -28,7 +29,8 @@ from bot.config import load_settings
 # Below the FallbackClassifier's threshold (0.5), a guess at least this likely is used when the
 # message's entities back it (measured on the evaluation sets: docs/evaluation.md).
 GUESS_CONFIDENCE = 0.3
-FOLLOW_UPS = frozenset({"count", "sector", "exam", "degree", "answer_format"})
+# What a follow-up may carry: anything some question uses besides its fields.
+FOLLOW_UPS = frozenset(e for entities in QUESTION_ENTITIES.values() for e in entities)
 
 
 def _previous_bot_response(tracker: Tracker) -> str | None:
@@ -88,7 +90,7 @@ class ActionFallbackSearch(KnowledgeAction):
             # "production management?" as the first message: the field is the question.
             return await ActionAnswerQuestion(self.service).respond(
                 dispatcher, tracker, domain, FOLLOW_UP_INTENTS[0], 1.0)
-        guess = corroborated_guess(message, follow_up=bool(tracker.get_slot("last_question")))
+        guess = corroborated_guess(message, follow_up=bool(previous))
         if guess:
             return await ActionAnswerQuestion(self.service).respond(
                 dispatcher, tracker, domain, *guess)
