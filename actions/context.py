@@ -10,6 +10,8 @@ from bot.kb.service import KnowledgeService
 from bot.kb.text import only_function_words
 
 _NUMBER = re.compile(r"\d+")
+# "(5 marks)" in an exam question is what the answer is worth, not how many points it wants.
+_MARKS = re.compile(r"\W*marks?\b", re.IGNORECASE)
 # DIET's entity guesses below this were noise on the evaluation sets ("pls" as a topic at 0.56,
 # "names" as an aspect at 0.46), unless the knowledge base knows the value ("production", 0.58).
 ENTITY_CONFIDENCE = 0.6
@@ -54,6 +56,17 @@ def _confident(entity: dict[str, Any]) -> bool:
     return (entity.get("confidence_entity") or 0.0) >= ENTITY_CONFIDENCE
 
 
+def _without_marks(message: dict[str, Any]) -> dict[str, Any]:
+    """The message without count entities that are followed by "marks"."""
+    text = message.get("text") or ""
+    entities = [
+        e for e in message.get("entities") or []
+        if not (e.get("entity") == "count" and isinstance(e.get("end"), int)
+                and _MARKS.match(text, e["end"]))
+    ]
+    return {**message, "entities": entities}
+
+
 def read_context(
     message: dict[str, Any], slots: dict[str, Any], service: KnowledgeService
 ) -> QuestionContext:
@@ -82,7 +95,7 @@ def read_context(
             if value and value not in resolved:
                 resolved.append(value)
     count = None
-    for value in entity_values(message, "count"):
+    for value in entity_values(_without_marks(message), "count"):
         match = _NUMBER.search(value)
         if match:
             count = int(match.group(0))

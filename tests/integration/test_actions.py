@@ -118,6 +118,17 @@ def test_n_differences_gives_exactly_n_numbered_points(service, domain, count) -
             "timestamp": None} in events
 
 
+def test_the_marks_of_an_exam_question_are_not_the_number_of_points(service, domain) -> None:
+    text = "Differentiate between OM and PM with any four points. [8 marks]"
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        text, "ask_differences",
+        [topic("operations management"), topic("production management"),
+         {"entity": "count", "value": "8", "start": 55, "end": 56},
+         {"entity": "count", "value": "4", "start": 41, "end": 45}]))
+    assert text[41:45] == "four" and text[55:56] == "8"
+    assert len(numbered_items(render(messages[0], domain))) == 4
+
+
 def test_more_differences_than_sources_support_is_honest(service, domain) -> None:
     available = len(service.compare("operations management", "production management")
                     .differences)

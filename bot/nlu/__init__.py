@@ -1,0 +1,1 @@
+"""Our Rasa NLU components (referenced by module path in ``config.yml``)."""
