@@ -10,8 +10,11 @@ from bot.kb.service import KnowledgeService
 from bot.kb.text import only_function_words
 
 _NUMBER = re.compile(r"\d+")
-# "(5 marks)" in an exam question is what the answer is worth, not how many points it wants.
+# In a pasted exam question, "Q.2" numbers the question and "(5 marks)" is what the answer is
+# worth: neither is how many points it wants.
 _MARKS = re.compile(r"\W*marks?\b", re.IGNORECASE)
+_QUESTION_NUMBER = re.compile(r"\b(?:q|ques|question|no)\W{0,2}$", re.IGNORECASE)
+_NUMBER_AT_END = re.compile(r"\d+\W*$")
 # DIET's entity guesses below this were noise on the evaluation sets ("pls" as a topic at 0.56,
 # "names" as an aspect at 0.46), unless the knowledge base knows the value ("production", 0.58).
 ENTITY_CONFIDENCE = 0.6
@@ -56,15 +59,22 @@ def _confident(entity: dict[str, Any]) -> bool:
     return (entity.get("confidence_entity") or 0.0) >= ENTITY_CONFIDENCE
 
 
-def _without_marks(message: dict[str, Any]) -> dict[str, Any]:
-    """The message without count entities that are followed by "marks"."""
+def _without_exam_numbers(message: dict[str, Any]) -> dict[str, Any]:
+    """The message without the count entities that number an exam question or give its
+    marks."""
     text = message.get("text") or ""
-    entities = [
-        e for e in message.get("entities") or []
-        if not (e.get("entity") == "count" and isinstance(e.get("end"), int)
-                and _MARKS.match(text, e["end"]))
-    ]
+    entities = [e for e in message.get("entities") or []
+                if not (e.get("entity") == "count" and _exam_number(text, e))]
     return {**message, "entities": entities}
+
+
+def _exam_number(text: str, entity: dict[str, Any]) -> bool:
+    start, end = entity.get("start"), entity.get("end")
+    if not isinstance(start, int) or not isinstance(end, int):
+        return False
+    # DIET may tag the whole "Q.2"; the regex extractor just the "2".
+    before = text[:start] + _NUMBER_AT_END.sub("", text[start:end])
+    return bool(_MARKS.match(text, end) or _QUESTION_NUMBER.search(before))
 
 
 def read_context(
@@ -95,7 +105,7 @@ def read_context(
             if value and value not in resolved:
                 resolved.append(value)
     count = None
-    for value in entity_values(_without_marks(message), "count"):
+    for value in entity_values(_without_exam_numbers(message), "count"):
         match = _NUMBER.search(value)
         if match:
             count = int(match.group(0))

@@ -115,9 +115,13 @@ class KnowledgeService:
             if candidates:
                 break
         if not candidates and set(wanted.split()) - generic:
-            close = difflib.get_close_matches(expanded, [s for s, _, _ in table], n=3,
-                                              cutoff=0.82)
-            candidates = [(prio, topic) for surface, topic, prio in table if surface in close]
+            # Typos, also in a field word given alone ("opertion" -> "operation management").
+            surfaces = [s for s, _, _ in table]
+            for wording in wordings:
+                close = difflib.get_close_matches(wording, surfaces, n=3, cutoff=0.82)
+                candidates = [(prio, topic) for surface, topic, prio in table if surface in close]
+                if candidates:
+                    break
         if not candidates:
             return None
         if context:

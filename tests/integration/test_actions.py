@@ -129,6 +129,21 @@ def test_the_marks_of_an_exam_question_are_not_the_number_of_points(service, dom
     assert len(numbered_items(render(messages[0], domain))) == 4
 
 
+@pytest.mark.parametrize("prefix", ["Q.2", "Q2.", "Question 2:", "q no. 2"])
+def test_the_number_of_an_exam_question_is_not_the_number_of_points(service, domain,
+                                                                     prefix) -> None:
+    text = f"{prefix} Differentiate between OM and PM. Give at least five points."
+    two = text.index("2")
+    five = text.index("five")
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        text, "ask_differences",
+        [topic("operations management"), topic("production management"),
+         {"entity": "count", "value": "2", "start": two, "end": two + 1},
+         {"entity": "count", "value": prefix, "start": 0, "end": two + 1},  # as DIET tags it
+         {"entity": "count", "value": "5", "start": five, "end": five + 4}]))
+    assert len(numbered_items(render(messages[0], domain))) == 5
+
+
 def test_more_differences_than_sources_support_is_honest(service, domain) -> None:
     available = len(service.compare("operations management", "production management")
                     .differences)

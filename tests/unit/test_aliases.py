@@ -41,6 +41,8 @@ def service(sqlite_kb):
         ("oprations mgmt", OM),  # short form and typo
         ("prod", PM),
         ("HR mgmt", HRM),
+        ("opertion", OM),  # a misspelt field word alone (DIET tags just that word)
+        ("prodction", PM),
     ],
 )
 def test_wordings_resolve_to_the_canonical_topic(service, wording, topic):
