@@ -27,13 +27,14 @@ ARTIFACTS = ROOT / "test-artifacts"
 PAIR = ("operations management", "production management")
 # Share of turns answered correctly and honestly, measured 2026-11-26 on the fourth session's
 # final model (docs/evaluation.md): questions 0.973, sealed 0.970, final 0.973, holdout 0.969,
-# blind5 0.974, blind6 0.977, blind7 0.948, blind8 0.950, blind9 0.969, blind10 0.938, blind11
-# 0.955 (its blind first run). The floors sit two or more points below, for retraining noise.
+# blind5 0.974, blind6 0.977, blind7 0.948, blind8 0.950, blind9 0.969, blind10 0.938; blind11
+# 0.955 and blind12 0.948 are their blind first runs. The floors sit two or more points below,
+# for retraining noise.
 FLOORS = {"questions.yml": 0.93, "sealed.yml": 0.94, "final.yml": 0.94, "holdout.yml": 0.93,
           "blind5.yml": 0.95, "blind6.yml": 0.95, "blind7.yml": 0.89, "blind8.yml": 0.92,
-          "blind9.yml": 0.95, "blind10.yml": 0.91, "blind11.yml": 0.93}
+          "blind9.yml": 0.95, "blind10.yml": 0.91, "blind11.yml": 0.93, "blind12.yml": 0.92}
 # `make test` runs the two newest sets (about 1.5 min); `make eval` runs all of them.
-DEFAULT_SETS = ("blind10.yml", "blind11.yml")
+DEFAULT_SETS = ("blind11.yml", "blind12.yml")
 # EVAL_SETS: "all", or a comma-separated list of set files; a set without a floor of its own
 # (a new blind set) is held to the target.
 TARGET = 0.95
