@@ -36,7 +36,7 @@ _ASKS = re.compile(
 )
 # "OM = PM ??": Rasa's whitespace tokenizer drops the "=", leaving two bare names. Between two
 # subjects it asks whether they are the same (or, crossed out, different).
-_EQUALS = re.compile(r"\s*(?<![=!<>])(?:==?|!=|=/=|≠)(?!=)\s*")
+_EQUALS = re.compile(r"\s*(?<![=!<>])(==?|!=|=/=|≠)(?!=)\s*")
 _EQUALS_READ = {"=": " same as ", "==": " same as ", "!=": " different from ",
                 "=/=": " different from ", "≠": " different from "}
 DEFAULT_MIN_WORDS = 15
@@ -77,11 +77,11 @@ class SubjectTerms:
 def read_equals(text: str, subjects: SubjectTerms) -> str:
     """``text`` with an equals sign between two subjects read as words ("OM = PM?" is
     "OM same as PM?"); any other "=" (code, "btech + mba = better jobs?") is left alone."""
-    parts = _EQUALS.split(text)
-    if len(parts) != 2 or not all(subjects.named_in(part) for part in parts):
+    parts = _EQUALS.split(text)  # [left, sign, right] for exactly one sign
+    if len(parts) != 3 or not (subjects.named_in(parts[0]) and subjects.named_in(parts[2])):
         return text
-    sign = _EQUALS.search(text).group(0).strip()  # type: ignore[union-attr]
-    return parts[0] + _EQUALS_READ[sign] + parts[1]
+    left, sign, right = parts
+    return left + _EQUALS_READ[sign] + right
 
 
 def focus(text: str, subjects: SubjectTerms, context: SubjectTerms | None = None,
@@ -98,11 +98,12 @@ def focus(text: str, subjects: SubjectTerms, context: SubjectTerms | None = None
     asking = [i for i, sentence in enumerate(sentences) if asks(sentence)]
     if len(sentences) < 2 or not asking or len(asking) == len(sentences):
         return text
-    if any(subjects.named_in(sentence) for sentence in sentences[asking[-1] + 1:]):
+    named = [subjects.named_in(sentence) for sentence in sentences]
+    if any(named[asking[-1] + 1:]):
         return text  # more after the question: not a story that ends in it
     keep = set(asking)
-    if not any(subjects.named_in(sentences[i]) for i in asking):
-        before = [i for i in range(asking[0]) if subjects.named_in(sentences[i])]
+    if not any(named[i] for i in asking):
+        before = [i for i in range(asking[0]) if named[i]]
         if not before:
             return text
         keep.add(before[-1])

@@ -41,12 +41,15 @@ STORY = ("I have worked six years in a bottling plant and everyone there mixes u
          "My manager keeps correcting people in meetings. So is ops a field with a future?")
 
 
+def _context() -> ExecutionContext:
+    return ExecutionContext(graph_schema=None, model_id="test")  # type: ignore[arg-type]
+
+
 def _component(tmp_path: Path) -> tuple[QuestionFocus, LocalModelStorage, Resource]:
     storage = LocalModelStorage(tmp_path)
     resource = Resource("question_focus")
     config = QuestionFocus.get_default_config()
-    context = ExecutionContext(graph_schema=None, model_id="test")  # type: ignore[arg-type]
-    return QuestionFocus.create(config, storage, resource, context), storage, resource
+    return QuestionFocus.create(config, storage, resource, _context()), storage, resource
 
 
 def test_subject_terms_are_the_annotated_values_their_synonyms_and_lookups() -> None:
@@ -65,8 +68,8 @@ def test_trained_component_focuses_long_messages_and_loads_what_it_learned(tmp_p
     assert message.get("text") == "So is ops a field with a future?"
     assert short.get("text") == "scope of ops?"
 
-    context = ExecutionContext(graph_schema=None, model_id="test")  # type: ignore[arg-type]
-    loaded = QuestionFocus.load(QuestionFocus.get_default_config(), storage, resource, context)
+    loaded = QuestionFocus.load(QuestionFocus.get_default_config(), storage, resource,
+                                _context())
     again = Message.build(STORY)
     loaded.process([again])
     assert again.get("text") == "So is ops a field with a future?"
@@ -82,10 +85,9 @@ def test_training_examples_pass_whole(tmp_path) -> None:
 
 
 def test_without_trained_terms_a_long_message_stays_whole(tmp_path) -> None:
-    storage = LocalModelStorage(tmp_path)
-    context = ExecutionContext(graph_schema=None, model_id="test")  # type: ignore[arg-type]
-    component = QuestionFocus.load(QuestionFocus.get_default_config(), storage,
-                                   Resource("never_trained"), context)
+    component = QuestionFocus.load(QuestionFocus.get_default_config(),
+                                   LocalModelStorage(tmp_path), Resource("never_trained"),
+                                   _context())
     message = Message.build(STORY)
     component.process([message])
     assert message.get("text") == STORY
