@@ -18,6 +18,7 @@ from actions.base import KnowledgeAction
 from actions.context import QuestionContext, entity_values, is_bare_follow_up, read_context
 from actions.unanswered import log_unanswered
 from bot.kb.answers import AttributeAnswer
+from bot.nlu.question_form import closed_question
 
 # Which knowledge-base attributes answer which question (routing, not wording or facts).
 INTENT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -142,15 +143,18 @@ class ActionAnswerQuestion(KnowledgeAction):
         else:
             asked = context.entities.get("degree", ()) if intent in ASKED_ABOUT_DEGREE else ()
             self._attributes(dispatcher, tracker, INTENT_ATTRIBUTES[intent], topics, phrases,
-                             asked)
+                             asked, quote=closed_question(message.get("text") or ""))
         asked_thing = list(context.entities.get(thing, ())) if thing else []
         return [*self._remember(intent, context.topics),
                 SlotSet("asked_thing", asked_thing or None)]
 
     # --- answers ----------------------------------------------------------------------------
 
-    def _attributes(self, dispatcher, tracker, attributes, topics, phrases, asked=()) -> None:
-        blocks, citations, silent = [], [], []
+    def _attributes(self, dispatcher, tracker, attributes, topics, phrases, asked=(),
+                    quote: bool = False) -> None:
+        """Each topic's facts for ``attributes``; with ``quote`` (a yes/no question), also the
+        source's own sentences, which carry the answer the labels summarise."""
+        blocks, citations, silent, shown = [], [], [], set()
         for topic in topics:
             answers = [a for a in self.service.attributes(topic, attributes) if a.items]
             if not answers:
@@ -158,6 +162,7 @@ class ActionAnswerQuestion(KnowledgeAction):
                 continue
             blocks.append(_topic_block(topic, answers, phrases))
             citations += [c for a in answers for c in a.citations]
+            shown.update(v for a in answers for v in a.values)
         labels = ", ".join(self.service.rules.attribute(a).label for a in attributes)
         if not blocks:
             dispatcher.utter_message(
@@ -170,6 +175,10 @@ class ActionAnswerQuestion(KnowledgeAction):
             # "is B.Sc ok?": the answer is who may apply; name the degree the student asked about.
             body = phrases("asked_about", thing=presenter.escape_markdown(", ".join(asked))) + (
                 "\n\n" + body)
+        quotes = dict.fromkeys(c.sentence for c in citations if c.sentence not in shown)
+        if quote and quotes:
+            body += "\n\n" + phrases("in_their_words", quotes=presenter.bulleted(
+                f"“{presenter.escape_markdown(q)}”" for q in quotes))
         if silent:
             body += "\n\n" + phrases("silent_for", what=labels, topics=", ".join(
                 presenter.topic_title(t) for t in silent))

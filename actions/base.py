@@ -60,11 +60,20 @@ class KnowledgeAction(UsesKnowledge, Action, metaclass=ABCMeta):
         return tuple(a for a in entity_values(message, "aspect", confident=True)
                      if not self.service.covers(a))
 
-    def decline_uncovered_aspects(self, dispatcher: CollectingDispatcher,
-                                  tracker: Tracker) -> bool:
+    def decline_uncovered_aspects(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  off_topic: bool = False) -> bool:
         """Say first what the sources don't cover ("age limit for MBA PM?": no age limit, then
-        what they do say about eligibility), so the nearest facts never pass for the answer."""
-        missing = self.uncovered_aspects(tracker.latest_message or {})
+        what they do say about eligibility), so the nearest facts never pass for the answer.
+
+        With ``off_topic`` (a message already judged outside the field), only an aspect from
+        the vocabulary counts, or one asked about a field: a word the classifier merely guessed
+        ("ipsum" in "lorem ipsum") is not something the student asked the sources about."""
+        message = tracker.latest_message or {}
+        if off_topic and not entity_values(message, "topic"):
+            message = {**message, "entities": [
+                e for e in message.get("entities") or ()
+                if e.get("entity") != "aspect" or e.get("extractor") != "DIETClassifier"]}
+        missing = self.uncovered_aspects(message)
         if not missing:
             return False
         dispatcher.utter_message(response="utter_aspect_not_covered",

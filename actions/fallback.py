@@ -126,7 +126,7 @@ class ActionOutOfScope(KnowledgeAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if self.decline_uncovered_aspects(dispatcher, tracker):
+        if self.decline_uncovered_aspects(dispatcher, tracker, off_topic=True):
             # "salary after an MBA in OM?": in the field, but not in the sources; say which part.
             dispatcher.utter_message(response="utter_what_i_can_answer", topics=self.topic_list())
             return []

@@ -173,10 +173,16 @@ _STREAMS = {"commerce": "bcom", "arts": "ba", "science": "bsc", "engineering": "
 def _addresses(text: str, thing: str) -> bool:
     """Every meaningful word of the asked-about thing appears in the reply (dots ignored:
     "B.E." matches "B.E"; a stream may appear as its degree)."""
-    reply = set(re.findall(r"[a-z0-9]+", text.replace(".", "")))
+    reply = {_singular(w) for w in re.findall(r"[a-z0-9]+", text.replace(".", ""))}
     words = re.findall(r"[a-z0-9]+", thing.lower().replace(".", "").replace("'", ""))
     wanted = [w for w in words if w not in _FILLER] or words
-    return bool(wanted) and all(w in reply or _STREAMS.get(w) in reply for w in wanted)
+    return bool(wanted) and all(
+        _singular(w) in reply or _STREAMS.get(w) in reply for w in wanted)
+
+
+def _singular(word: str) -> str:
+    """"institutes" addresses "institute", "jobs" addresses "job" (plain English plurals)."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _topics_named(text: str, topics: Sequence[str]) -> bool:
@@ -223,9 +229,10 @@ def _comparison(turn, messages, responses, text, knowledge) -> Verdict:
     if turn.expect == "similarity" or "utter_similarities" in responses:
         return Verdict(True, "comparison")
     body = "\n".join(m.text for m in messages if m.response in lists)
-    if turn.table:
-        if not _TABLE_ROW.search(body):
-            return Verdict(False, "asked for a table, got none")
+    if turn.table and not _TABLE_ROW.search(body):
+        return Verdict(False, "asked for a table, got none")
+    if _TABLE_ROW.search(body):
+        # A table (asked for now, or kept from an earlier turn): its rows are the points.
         shown = len(_TABLE_ROW.findall(body)) - 2  # header and separator rows
     else:
         shown = len(_NUMBERED.findall(body))

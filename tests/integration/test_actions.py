@@ -209,6 +209,23 @@ def test_eligibility_of_a_named_degree_names_it_and_states_who_may_apply(service
     assert "any stream" in text and "Source: " in text
 
 
+def test_a_yes_no_question_gets_the_sources_own_sentences(service, domain) -> None:
+    """"do I need a masters?" is answered by the sentence that requires one, quoted verbatim
+    from the article; an open question gets the facts alone."""
+    article = " ".join(USER_ARTICLE.read_text(encoding="utf-8").split())
+    closed, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "do i need a masters to work in production management", "ask_qualification",
+        [topic("production management")]))
+    text = render(closed[0], domain)
+    quoted = re.findall(r"^- “(.+)”$", text.split("In the source's words:")[1], re.MULTILINE)
+    assert any("Masters degree" in q for q in quoted)
+    assert all(q.replace("\\", "") in article for q in quoted)
+    opened, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        "what qualification does production management need", "ask_qualification",
+        [topic("production management")]))
+    assert "In the source's words" not in render(opened[0], domain)
+
+
 def test_an_unsure_question_naming_an_institution_gets_the_college_answer(service,
                                                                            domain) -> None:
     messages, _ = run(ActionFallbackSearch(service), domain, tracker(
@@ -271,6 +288,20 @@ def test_does_a_sector_hire_pm_people(service, domain, sector, expected) -> None
         [topic("production management"), {"entity": "sector", "value": sector}]))
     assert messages[0]["response"] == "utter_membership_yes"
     assert f'"{expected}"' in render(messages[0], domain)
+
+
+@pytest.mark.parametrize(("topic_name", "sector", "listed"), [
+    ("operations management", "bank", "Financial Institutions"),
+    ("operations management", "hotels", "Hospitality"),
+    ("production management", "automotive", "automobiles"),
+])
+def test_a_sector_in_everyday_words_is_found_under_the_sources_name(
+        service, domain, topic_name, sector, listed) -> None:
+    messages, _ = run(ActionAnswerQuestion(service), domain, tracker(
+        f"can i work in {sector} with this", "ask_sectors",
+        [topic(topic_name), {"entity": "sector", "value": sector}]))
+    assert messages[0]["response"] == "utter_membership_yes"
+    assert f'"{listed}"' in render(messages[0], domain)
 
 
 def test_a_sector_the_sources_do_not_list_is_not_invented(service, domain) -> None:
@@ -561,6 +592,21 @@ def test_an_off_topic_question_about_an_uncovered_aspect_names_it(service, domai
                                                  "utter_what_i_can_answer"]
     assert "salary" in render(messages[0], domain)
     assert "Operations management" in render(messages[1], domain)
+
+
+def test_an_off_topic_message_keeps_the_plain_decline_for_a_guessed_aspect(service,
+                                                                          domain) -> None:
+    """"lorem ipsum": the classifier's aspect guess names nothing the student asked about."""
+    guess = {"entity": "aspect", "value": "ipsum", "extractor": "DIETClassifier",
+             "confidence_entity": 0.9}
+    messages, _ = run(ActionOutOfScope(service), domain, tracker(
+        "lorem ipsum dolor sit amet", "out_of_scope", [guess]))
+    assert [m["response"] for m in messages] == ["utter_out_of_scope"]
+    # The same guess about a field is a question the sources cannot answer: named.
+    messages, _ = run(ActionOutOfScope(service), domain, tracker(
+        "ipsum for operations management", "out_of_scope",
+        [topic("operations management"), guess]))
+    assert messages[0]["response"] == "utter_aspect_not_covered"
 
 
 def test_an_unsure_question_about_an_uncovered_aspect_is_declined(service, domain) -> None:

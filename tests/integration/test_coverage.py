@@ -134,3 +134,21 @@ def test_nlu_files_load(path: Path) -> None:
     from rasa.shared.nlu.training_data.loading import load_data
 
     assert load_data(str(path)) is not None
+
+
+
+def _examples(item: dict) -> list[str]:
+    return re.findall(r"^\s*- (.+)$", item["examples"], re.MULTILINE)
+
+
+def test_no_uncovered_aspect_is_mistaken_for_a_covered_one(deployed_service) -> None:
+    """Every aspect the NLU vocabulary names as outside the sources ("salary") must read as not
+    covered, or the "my sources don't say anything about X" lead never fires: a value such as
+    "minimum marks" would match the "minimum qualification" attribute."""
+    items = [item for data in _yaml_files("data/nlu") for item in data.get("nlu") or []]
+    synonyms = {example.lower(): str(item["synonym"])
+                for item in items if "synonym" in item for example in _examples(item)}
+    aspects = {synonyms.get(example.lower(), example)
+               for item in items if item.get("lookup") == "aspect" for example in _examples(item)}
+    assert len(aspects) > 20
+    assert sorted(a for a in aspects if deployed_service.covers(a)) == []

@@ -106,3 +106,23 @@ def test_naming_what_the_sources_lack_is_an_honest_decline() -> None:
                  [lead, *facts("**A**\n- career sectors: Telecom")], KB).ok
     assert not judge(Turn("salary of A people", "not_covered"),
                      facts("**A**\n- career sectors: Telecom"), KB).ok
+
+
+def test_a_plural_in_the_reply_addresses_the_singular_asked_about() -> None:
+    kb = Knowledge({("a", "admission_route"): ("carried out by the concerned institutes",)},
+                   4, TITLE)
+    turn = Turn("does each institute hold its own test for A", "admission", topics=("a",),
+                thing="institute", answer="yes")
+    assert judge(turn, facts("**A**\n- admission route: carried out by the concerned institutes"),
+                 kb).ok
+    other = Turn("is GMAT taken for A", "admission", topics=("a",), thing="GMAT", answer="yes")
+    assert not judge(other, facts("**A**\n- admission route: carried out by the concerned "
+                                  "institutes"), kb).ok
+
+
+def test_a_count_kept_as_a_table_is_counted_by_its_rows() -> None:
+    turn = Turn("only 2 points", "differences", topics=("a", "b"), count=2)
+    two = "| Aspect | A | B |\n|---|---|---|\n| x | 1 | 2 |\n| y | 3 | 4 |"
+    assert judge(turn, [Message("utter_differences", f"{two}\n{SOURCE}")], KB).ok
+    three = two + "\n| z | 5 | 6 |"
+    assert not judge(turn, [Message("utter_differences", f"{three}\n{SOURCE}")], KB).ok
