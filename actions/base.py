@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import presenter
-from actions.context import entity_values
+from actions.context import entity_values, guessed
 from actions.unanswered import log_unanswered
 from bot.kb.service import KnowledgeService, default_service
 
@@ -72,7 +72,7 @@ class KnowledgeAction(UsesKnowledge, Action, metaclass=ABCMeta):
         if off_topic and not entity_values(message, "topic"):
             message = {**message, "entities": [
                 e for e in message.get("entities") or ()
-                if e.get("entity") != "aspect" or e.get("extractor") != "DIETClassifier"]}
+                if e.get("entity") != "aspect" or not guessed(e)]}
         missing = self.uncovered_aspects(message)
         if not missing:
             return False

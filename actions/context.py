@@ -52,9 +52,14 @@ def entity_values(message: dict[str, Any], entity: str,
     return tuple(dict.fromkeys(values))
 
 
+def guessed(entity: dict[str, Any]) -> bool:
+    """Whether the entity is DIET's guess, not a lookup-table or regex match."""
+    return entity.get("extractor") == "DIETClassifier"
+
+
 def _confident(entity: dict[str, Any]) -> bool:
     """Lookup-table and regex matches always count; DIET's guesses from ENTITY_CONFIDENCE."""
-    if entity.get("extractor") != "DIETClassifier":
+    if not guessed(entity):
         return True
     return (entity.get("confidence_entity") or 0.0) >= ENTITY_CONFIDENCE
 

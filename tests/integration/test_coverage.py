@@ -58,12 +58,18 @@ def test_generated_vocabulary_matches_the_knowledge_base(deployed_service) -> No
         "data/nlu/kb_vocabulary.yml is stale: run `python -m bot.kb vocabulary`")
 
 
-def test_every_knowledge_base_term_reaches_the_nlu(deployed_service) -> None:
-    """Topic names and aliases, sectors and exams: each is in a lookup table, a synonym, or
-    an annotated training example."""
+@pytest.fixture(scope="module")
+def nlu_data():
+    """The NLU training data as Rasa loads it (lookup tables, synonyms, examples)."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(str(PROJECT_ROOT / "data" / "nlu"))
+    return load_data(str(PROJECT_ROOT / "data" / "nlu"))
+
+
+def test_every_knowledge_base_term_reaches_the_nlu(nlu_data, deployed_service) -> None:
+    """Topic names and aliases, sectors and exams: each is in a lookup table, a synonym, or
+    an annotated training example."""
+    data = nlu_data
     covered = {term.lower() for table in data.lookup_tables for term in table["elements"]}
     covered |= {variant.lower() for variant in data.entity_synonyms}
     covered |= {value.lower() for value in data.entity_synonyms.values()}
@@ -137,18 +143,13 @@ def test_nlu_files_load(path: Path) -> None:
 
 
 
-def _examples(item: dict) -> list[str]:
-    return re.findall(r"^\s*- (.+)$", item["examples"], re.MULTILINE)
 
-
-def test_no_uncovered_aspect_is_mistaken_for_a_covered_one(deployed_service) -> None:
+def test_no_uncovered_aspect_is_mistaken_for_a_covered_one(nlu_data, deployed_service) -> None:
     """Every aspect the NLU vocabulary names as outside the sources ("salary") must read as not
     covered, or the "my sources don't say anything about X" lead never fires: a value such as
     "minimum marks" would match the "minimum qualification" attribute."""
-    items = [item for data in _yaml_files("data/nlu") for item in data.get("nlu") or []]
-    synonyms = {example.lower(): str(item["synonym"])
-                for item in items if "synonym" in item for example in _examples(item)}
-    aspects = {synonyms.get(example.lower(), example)
-               for item in items if item.get("lookup") == "aspect" for example in _examples(item)}
+    synonyms = {variant.lower(): value for variant, value in nlu_data.entity_synonyms.items()}
+    aspects = {synonyms.get(term.lower(), term) for table in nlu_data.lookup_tables
+               if table["name"] == "aspect" for term in table["elements"]}
     assert len(aspects) > 20
     assert sorted(a for a in aspects if deployed_service.covers(a)) == []
