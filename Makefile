@@ -21,7 +21,6 @@ kb: setup ## build the knowledge base from data/sources (skips unchanged sources
 	$(VENV)/python -m bot.kb build
 
 train: kb ## train the Rasa model if data, domain or config changed
-	$(VENV)/python -m bot.kb vocabulary
 	$(VENV)/rasa train --quiet
 
 run: train ## start action server + Rasa (REST, socket.io, web page) on $(HOST):$(PORT)

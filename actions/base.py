@@ -11,9 +11,6 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions import presenter
-from actions.context import entity_values, guessed
-from actions.unanswered import log_unanswered
 from bot.kb.service import KnowledgeService, default_service
 
 logger = logging.getLogger(__name__)
@@ -54,32 +51,3 @@ class KnowledgeAction(UsesKnowledge, Action, metaclass=ABCMeta):
             logger.exception("the knowledge base is unavailable")
             dispatcher.utter_message(response="utter_knowledge_unavailable")
             return []
-
-    def uncovered_aspects(self, message: dict[str, Any]) -> tuple[str, ...]:
-        """What the message asks about that no knowledge-base attribute covers ("salary")."""
-        return tuple(a for a in entity_values(message, "aspect", confident=True)
-                     if not self.service.covers(a))
-
-    def decline_uncovered_aspects(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  off_topic: bool = False) -> bool:
-        """Say first what the sources don't cover ("age limit for MBA PM?": no age limit, then
-        what they do say about eligibility), so the nearest facts never pass for the answer.
-
-        With ``off_topic`` (a message already judged outside the field), only an aspect from
-        the vocabulary counts, or one asked about a field: a word the classifier merely guessed
-        ("ipsum" in "lorem ipsum") is not something the student asked the sources about."""
-        message = tracker.latest_message or {}
-        if off_topic and not entity_values(message, "topic"):
-            message = {**message, "entities": [
-                e for e in message.get("entities") or ()
-                if e.get("entity") != "aspect" or not guessed(e)]}
-        missing = self.uncovered_aspects(message)
-        if not missing:
-            return False
-        dispatcher.utter_message(response="utter_aspect_not_covered",
-                                 aspect=presenter.escape_markdown(", ".join(missing)))
-        log_unanswered(tracker, reason="aspect not covered")
-        return True
-
-    def topic_list(self) -> str:
-        return ", ".join(presenter.topic_title(t.name) for t in self.service.topics())

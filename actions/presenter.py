@@ -1,8 +1,9 @@
-"""Turn knowledge-service answers into message text.
+"""Lay a composed ``Reply`` out as message text.
 
-Sentences and phrases come from ``domain.yml`` responses (``utter_phrase_*``); facts come from
-the knowledge base; this module only arranges them (numbered lists, tables, source lines).
-Output is plain Markdown; channels adapt it (Slack mrkdwn, the web widget's renderer).
+Sentences and phrases come from ``domain.yml`` responses (``utter_phrase_*``); facts and quoted
+sentences come from the knowledge base; this module only arranges them (lists, quotes, tables,
+the source line). Output is plain Markdown; channels adapt it (Slack mrkdwn, the web widget's
+renderer). Everything taken from the student or the sources is escaped, never rendered.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bot.kb.answers import Citation, Contrast, FactItem
+from bot.answering.reply import Facts, Part, Points, Quote, Reply, Say, Table
+from bot.kb.answers import Citation
+
+# Values named like these are field names: shown capitalised.
+_TOPIC_VALUES = ("topic", "topics", "left", "right", "others")
 
 
 class Phrases:
@@ -18,6 +23,9 @@ class Phrases:
 
     def __init__(self, domain: dict[str, Any]) -> None:
         self._responses = domain.get("responses", {})
+
+    def has(self, name: str) -> bool:
+        return bool(self._responses.get(f"utter_phrase_{name}"))
 
     def __call__(self, name: str, **values: Any) -> str:
         variants = self._responses.get(f"utter_phrase_{name}")
@@ -52,26 +60,6 @@ def source_line(citations: Iterable[Citation], phrases: Phrases) -> str:
     return phrases("source", sources="; ".join(parts))
 
 
-def values_text(items: Iterable[FactItem]) -> str:
-    """Values joined by commas; a statement's own full stop is dropped (it sits mid-line)."""
-    return ", ".join(dict.fromkeys(escape_markdown(item.value.rstrip(".")) for item in items))
-
-
-def contrast_line(contrast: Contrast, phrases: Phrases) -> str:
-    """"**Label**: Left: values; Right: values" (a silent side says so)."""
-    sides = []
-    for side in (contrast.left, contrast.right):
-        shown = values_text(side.items[:1]) if _is_statement(side.items) else values_text(
-            side.items)
-        sides.append(phrases("side", topic=topic_title(side.topic),
-                             values=shown or phrases("not_stated")))
-    return phrases("contrast", label=topic_title(contrast.label), sides="; ".join(sides))
-
-
-def _is_statement(items: tuple[FactItem, ...]) -> bool:
-    return bool(items) and len(items[0].value.split()) > 8
-
-
 def numbered(lines: Iterable[str]) -> str:
     return "\n".join(f"{number}. {line}" for number, line in enumerate(lines, start=1))
 
@@ -80,16 +68,90 @@ def bulleted(lines: Iterable[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
-def table(contrasts: Iterable[Contrast], phrases: Phrases) -> str:
-    contrasts = list(contrasts)
-    if not contrasts:
-        return ""
-    left, right = contrasts[0].left.topic, contrasts[0].right.topic
-    aspect = phrases("table_aspect")
-    rows = [f"| {aspect} | {topic_title(left)} | {topic_title(right)} |",
-            "|---|---|---|"]
-    for contrast in contrasts:
-        cells = [values_text(side.items[:1] if _is_statement(side.items) else side.items)
-                 or phrases("not_stated") for side in (contrast.left, contrast.right)]
-        rows.append(f"| {topic_title(contrast.label)} | {cells[0]} | {cells[1]} |")
-    return "\n".join(rows)
+def quoted(citation: Citation, text: str | None = None) -> str:
+    """A source sentence (or the clause of it that is meant) in quotation marks; a table row
+    as its cells."""
+    if citation.kind == "row":
+        cells = [c.strip() for c in citation.sentence.strip().strip("|").split("|")]
+        return escape_markdown(" — ".join(c for c in cells if c))
+    return f"“{escape_markdown(text or citation.sentence)}”"
+
+
+def _value(name: str, value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value(name, v) for v in value)
+    text = str(value)
+    if name in _TOPIC_VALUES:
+        return " and ".join(topic_title(t) for t in text.split(" and "))
+    return escape_markdown(text)
+
+
+def say(part: Say, phrases: Phrases) -> str:
+    values = dict(part.values)
+    if part.phrase == "contrast":
+        sides = [phrases("side", topic=topic_title(topic),
+                         values=", ".join(escape_markdown(v.rstrip(".")) for v in vals)
+                         or phrases("not_stated"))
+                 for topic, vals in values["sides"]]
+        return phrases("contrast", label=topic_title(str(values["label"])),
+                       sides="; ".join(sides))
+    name = part.phrase
+    if not phrases.has(name) and name.startswith("silent_"):
+        concept = str(values.get("concept", ""))
+        thing = str(values.get("thing", "")).lower()
+        name = "silent" if not concept or concept in thing or thing in concept else (
+            "silent_concept")
+    shown = {k: _value(k, v) for k, v in values.items()}
+    if "sentence" in values:
+        shown["sentence"] = escape_markdown(str(values["sentence"]))
+    return phrases(name, **shown)
+
+
+def facts(part: Facts, phrases: Phrases) -> str:
+    lines = []
+    heading = ""
+    if part.topic and part.label:
+        heading = phrases("facts_heading", topic=topic_title(part.topic),
+                          label=escape_markdown(part.label))
+    elif part.label:
+        heading = phrases("label_heading", label=topic_title(escape_markdown(part.label)))
+    elif part.topic:
+        heading = phrases("topic_heading", topic=topic_title(part.topic))
+    if part.values:
+        values = ", ".join(escape_markdown(v.rstrip(".")) for v in part.values)
+        heading = f"{heading} {values}" if heading else values
+    if heading:
+        lines.append(heading)
+    lines += [f"- {quoted(c, text)}" for text, c in part.excerpts()]
+    return "\n".join(lines)
+
+
+def render_part(part: Part, phrases: Phrases) -> str:
+    if isinstance(part, Say):
+        return say(part, phrases)
+    if isinstance(part, Facts):
+        return facts(part, phrases)
+    if isinstance(part, Quote):
+        return quoted(part.citation)
+    if isinstance(part, Points):
+        lines = [render_part(item, phrases).replace("\n", " ") for item in part.items]
+        return numbered(lines) if part.numbered else bulleted(lines)
+    if isinstance(part, Table):
+        header = [escape_markdown(topic_title(h)) or phrases("table_aspect")
+                  for h in part.header]
+        rows = [f"| {' | '.join(header)} |", "|" + "---|" * len(header)]
+        for row in part.rows:
+            cells = [escape_markdown(topic_title(c.rstrip("."))) or phrases("not_stated")
+                     for c in row]
+            rows.append(f"| {' | '.join(cells)} |")
+        return "\n".join(rows)
+    raise TypeError(f"unknown reply part {part!r}")
+
+
+def render(reply: Reply, phrases: Phrases) -> dict[str, str]:
+    """The values of the reply's domain response: ``body`` and ``source``, plus its own."""
+    values = {k: _value(k, v) for k, v in reply.values}
+    body = "\n\n".join(text for text in (render_part(p, phrases) for p in reply.parts) if text)
+    values["body"] = body
+    values["source"] = source_line(reply.citations, phrases) if reply.citations else ""
+    return values

@@ -36,23 +36,30 @@ if [ "${#origins[@]}" -gt 0 ]; then
   cors_args=(--cors "${origins[@]}")
 fi
 
+# A knowledge base that is missing or unreadable stops the start with the command to fix it.
+"$PY" -m bot.kb check
+
 pids=()
 stop() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 80); do  # up to 8 s for a clean exit, then no more waiting
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
   done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   rm -rf "$tmp"
 }
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-# Each server in its own process group (setsid), so stop() ends it with all its children.
-SANIC_HOST=127.0.0.1 setsid "$RASA" run actions --actions actions --port "$ACTION_PORT" &
+# Both servers stay in this script's process group: a supervisor that signals the group
+# (SIGTERM, then SIGKILL) reaches them too, and stop() ends them on Ctrl-C or SIGTERM.
+SANIC_HOST=127.0.0.1 "$RASA" run actions --actions actions --port "$ACTION_PORT" &
 pids+=($!)
-setsid "$RASA" run -i "$HOST" -p "$PORT" --credentials credentials.yml --endpoints "$endpoints" \
+"$RASA" run -i "$HOST" -p "$PORT" --credentials credentials.yml --endpoints "$endpoints" \
   "${api_args[@]}" "${cors_args[@]}" &
 pids+=($!)
 

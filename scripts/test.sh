@@ -5,8 +5,6 @@ cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 echo "== ruff"
 .venv/bin/ruff check bot actions tests bench
-echo "== knowledge-base vocabulary is in sync with data/nlu/kb_vocabulary.yml"
-.venv/bin/python -m bot.kb vocabulary --check
 echo "== rasa data validate"
 .venv/bin/rasa data validate --quiet
 echo "== pytest (unit, integration, e2e, Rasa story tests)"

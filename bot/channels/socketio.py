@@ -188,6 +188,9 @@ class SocketIOInput(RasaSocketIOInput):
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: dict) -> None:
+            if not isinstance(data, dict):
+                logger.info("socket.io message refused: not an object")
+                return
             if self.session_persistence:
                 if not data.get("session_id"):
                     rasa.shared.utils.io.raise_warning(
@@ -200,10 +203,16 @@ class SocketIOInput(RasaSocketIOInput):
                 sender_id = sid
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
-                metadata = json.loads(metadata)
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            if not isinstance(metadata, dict):
+                metadata = {}
+            text = data.get("message")
             await on_new_message(
                 UserMessage(
-                    data.get("message", ""),
+                    text if isinstance(text, str) else "",
                     WebChatOutput(sio, self.bot_message_evt),
                     sender_id,
                     input_channel=self.name(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import uuid
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -22,12 +23,14 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.ingest.extract import Extraction, Extractor
 from bot.ingest.reader import SourceError, SourceText, read_source
 from bot.ingest.rules import RULES_DIR, load_rules
-from bot.kb.db import create_schema, make_engine, make_session_factory
+from bot.ingest.topics import DEFINED, TopicRegistry
+from bot.kb.db import create_schema, make_engine, make_session_factory, reset_if_outdated
+from bot.kb.models import SCHEMA_VERSION
 from bot.kb.repository import KnowledgeRepository
-from bot.kb.text import normalise_value
+from bot.text.words import normalise_value
 
 SOURCE_SUFFIXES = (".txt", ".md")
-_CODE_FILES = ("extract.py", "enumeration.py", "reader.py")
+_CODE_FILES = ("extract.py", "enumeration.py", "reader.py", "titles.py", "topics.py")
 
 
 class BuildError(Exception):
@@ -94,7 +97,7 @@ def build_knowledge_base(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(target.name + ".building")
     staging.unlink(missing_ok=True)
-    if target.exists():
+    if target.exists() and _schema_version(target) == SCHEMA_VERSION:
         _copy_sqlite(target, staging)
     try:
         report = _build(f"sqlite:///{staging}", texts, nlp_factory)
@@ -120,9 +123,21 @@ def _copy_sqlite(source: Path, destination: Path) -> None:
         live.backup(copy)
 
 
+def _schema_version(path: Path) -> str | None:
+    try:
+        with closing(sqlite3.connect(path)) as connection:
+            row = connection.execute(
+                "SELECT value FROM kb_meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
 def _build(url: str, texts: list[SourceText], nlp_factory) -> BuildReport:
     engine = make_engine(url)
     try:
+        if not url.startswith("sqlite"):
+            reset_if_outdated(engine)
         create_schema(engine)
         with make_session_factory(engine).begin() as session:
             return _sync(KnowledgeRepository(session), texts, nlp_factory)
@@ -140,6 +155,8 @@ def _sync(repo: KnowledgeRepository, texts: list[SourceText], nlp_factory) -> Bu
         repo.delete_source(path)
         report.removed.append(path)
     todo = []
+    if repo.meta("schema_version") not in (None, SCHEMA_VERSION):
+        same_rules = False
     for path, source in current.items():
         if same_rules and known.get(path) == source.checksum:
             report.unchanged.append(path)
@@ -155,11 +172,22 @@ def _sync(repo: KnowledgeRepository, texts: list[SourceText], nlp_factory) -> Bu
             nlp_factory = build_nlp
         extractor = Extractor(nlp_factory(), rules)
         synonyms = rules.article["value_synonyms"]
-        for source in todo:
-            _store(repo, source, extractor.extract(source.text), synonyms)
+        registry = TopicRegistry.of({name: [a for a, note in aliases if note == DEFINED]
+                                     for name, aliases in repo.topic_aliases().items()})
+        for alias in rules.aliases:
+            registry.add(alias.topic, [alias.alias])
+        for source in sorted(todo, key=lambda t: _display_path(t.path)):
+            extraction = extractor.extract(source.text, registry)
+            _store(repo, source, extraction, synonyms)
+            for topic in extraction.topics:
+                registry.add(topic, [a.alias for a in extraction.aliases
+                                     if a.topic == topic and a.note == DEFINED])
     if report.removed or todo:
         repo.delete_orphan_topics()
+    if report.changed or repo.meta("build_id") is None:
+        repo.set_meta("build_id", uuid.uuid4().hex)
     repo.set_meta("rules_fingerprint", fingerprint)
+    repo.set_meta("schema_version", SCHEMA_VERSION)
     repo.session.flush()
     report.counts = repo.counts()
     return report
@@ -167,14 +195,15 @@ def _sync(repo: KnowledgeRepository, texts: list[SourceText], nlp_factory) -> Bu
 
 def _store(repo: KnowledgeRepository, source: SourceText, extraction: Extraction, synonyms):
     if not extraction.topics:
-        raise BuildError([SourceError(source.path, "has no title of the form "
-                                      "'Difference between X and Y'; no topics found")])
+        raise BuildError([SourceError(source.path, "names no fields: give it a title such as "
+                                      "'Difference between X and Y' or 'X vs Y'")])
     row = repo.add_source(_display_path(source.path), extraction.title, source.checksum)
     topics = {name: repo.topic(name) for name in extraction.topics}
     for alias in extraction.aliases:
         repo.add_alias(topics[alias.topic], alias.alias, alias.note, row)
     passages = [
-        repo.add_passage(row, p.section, p.text, p.start, p.end) for p in extraction.passages
+        repo.add_passage(row, p.section, p.text, p.start, p.end, p.block, p.kind)
+        for p in extraction.passages
     ]
     for fact in extraction.facts:
         repo.add_fact(

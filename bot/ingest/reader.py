@@ -1,4 +1,9 @@
-"""Read a source file safely and split it into title, sections and reader comments."""
+"""Read a source file safely and split it into title, sections, blocks and reader comments.
+
+Articles come in many shapes: plain paragraphs, Markdown headings, numbered or bulleted lists,
+pipe tables, Q&A pages ("Q: ..." / "A: ..."). The reader keeps each block's kind and exact
+offset in the source, so every fact can cite the characters it came from.
+"""
 
 from __future__ import annotations
 
@@ -26,11 +31,19 @@ class SourceText:
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph or heading with its character offset in the source."""
+    """A paragraph, heading, list item or table row with its character offset in the source.
+
+    ``kind`` is one of ``paragraph``, ``heading``, ``item``, ``row``, ``question``. A list item
+    "Scope: ..." carries ``label`` "Scope"; a table row carries its ``cells`` and the table's
+    ``columns`` (the header row's cells)."""
 
     text: str
     start: int
     is_heading: bool
+    kind: str = "paragraph"
+    label: str = ""
+    cells: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,30 +78,161 @@ def read_source(path: Path) -> SourceText:
     return SourceText(path, text, hashlib.sha256(raw).hexdigest())
 
 
-# A block: a Markdown heading line, or lines up to a blank line (or up to a heading line).
-_BLOCK = re.compile(
-    r"#{1,6}[ \t].*|\S(?:.*\S)?(?:\r?\n[ \t\xa0]*(?!#{1,6}[ \t])\S(?:.*\S)?)*"
-)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?P<text>.*?)[\s#]*$")
+# "1. ", "2) ", "- ", "* ", "• ": a list item; the marker is not part of the item's text.
+_LIST_MARKER = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*+•·▪◦])[ \t]+(?=\S)")
+_TABLE_SEPARATOR = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Q&A pages: "Q: ...", "Question: ...", "A: ...", "Ans.", possibly in bold.
+_QA_PREFIX = re.compile(r"(?:\*\*|__)?\s*(?:q|question|a|ans|answer)\s*[.:)]\s*(?:\*\*|__)?\s*",
+                        re.IGNORECASE)
+_EMPHASIS = re.compile(r"^(\*\*|__)(?P<inner>.+?)\1\s*$")
+# "Scope: Hotel management deals with ...": the label names the dimension of the item.
+_LABEL = re.compile(r"(?P<label>[^\W\d][\w '’/&()-]{0,60}?)\s*[:–—]\s+(?=\S)")
+_LABEL_MAX_WORDS = 6
+
+
+@dataclass
+class _Line:
+    text: str  # without the line break
+    start: int
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+def _lines(text: str) -> list[_Line]:
+    lines = []
+    for match in _LINE.finditer(text):
+        body = match.group(0).rstrip("\r\n")
+        if match.start() == len(text) and not body:
+            break
+        lines.append(_Line(body, match.start()))
+    return lines
+
+
+def _trimmed(text: str, start: int) -> tuple[str, int]:
+    """The text without surrounding whitespace, and the offset of its first character."""
+    stripped = text.lstrip()
+    start += len(text) - len(stripped)
+    return stripped.rstrip(), start
+
+
+def _unwrapped(text: str, start: int) -> tuple[str, int, bool]:
+    """A Q/A prefix or whole-line emphasis removed (offsets kept); whether a Q/A prefix was."""
+    had_prefix = False
+    emphasis = _EMPHASIS.match(text)
+    if emphasis:
+        start += emphasis.start("inner")
+        text = emphasis.group("inner")
+    prefix = _QA_PREFIX.match(text)
+    if prefix and prefix.end() < len(text):
+        had_prefix = True
+        start += prefix.end()
+        text = text[prefix.end():]
+    text, start = _trimmed(text, start)
+    if text.endswith(("**", "__")) and not text.startswith(("**", "__")):
+        text = text[:-2].rstrip()
+    return text, start, had_prefix
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip()
+    if inner.startswith("|"):
+        inner = inner[1:]
+    if inner.endswith("|"):
+        inner = inner[:-1]
+    return [" ".join(cell.split()).strip("*_ ") for cell in inner.split("|")]
+
+
+def _is_table_line(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.endswith("|"))
+
+
+def _label(text: str) -> str:
+    match = _LABEL.match(text)
+    if not match:
+        return ""
+    label = match.group("label").strip()
+    return label if len(label.split()) <= _LABEL_MAX_WORDS else ""
+
+
+def _paragraph_block(text: str, start: int, max_heading_words: int, qa: bool) -> Block:
+    single_line = "\n" not in text and "\r" not in text
+    if qa and text.rstrip().endswith("?"):
+        return Block(text, start, False, "question")
+    is_heading = (
+        single_line
+        and not qa
+        and len(text.split()) <= max_heading_words
+        and text.rstrip()[-1] not in ".?!:;,"
+    )
+    if is_heading:
+        return Block(text, start, True, "heading")
+    if text.rstrip().endswith("?") and len(text.split()) <= 25:
+        return Block(text, start, False, "question")
+    return Block(text, start, False)
 
 
 def _blocks(text: str, max_heading_words: int) -> list[Block]:
-    blocks = []
-    for match in _BLOCK.finditer(text):
-        body = match.group(0)
-        single_line = "\n" not in body
-        markdown = _MARKDOWN_HEADING.match(body) if single_line else None
+    blocks: list[Block] = []
+    lines = _lines(text)
+    columns: tuple[str, ...] = ()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.blank:
+            columns = ()
+            i += 1
+            continue
+        body, start = _trimmed(line.text, line.start)
+        markdown = _MARKDOWN_HEADING.match(body)
         if markdown and markdown.group("text"):
             # "## Operations Management": a heading whatever its length or punctuation.
-            start = match.start() + markdown.start("text")
-            blocks.append(Block(markdown.group("text"), start, True))
+            heading, hstart, _ = _unwrapped(markdown.group("text"), start + markdown.start("text"))
+            blocks.append(Block(heading, hstart, True, "heading"))
+            i += 1
             continue
-        is_heading = (
-            single_line
-            and len(body.split()) <= max_heading_words
-            and body.rstrip()[-1] not in ".?!:;,"
-        )
-        blocks.append(Block(body, match.start(), is_heading))
+        if _is_table_line(body):
+            if _TABLE_SEPARATOR.match(body):
+                i += 1
+                continue
+            cells = tuple(_cells(body))
+            following = lines[i + 1].text if i + 1 < len(lines) else ""
+            if not columns and _TABLE_SEPARATOR.match(following.strip() or "x"):
+                columns = cells  # the header row names the columns
+            else:
+                blocks.append(Block(body, start, False, "row", cells=cells, columns=columns))
+            i += 1
+            continue
+        marker = _LIST_MARKER.match(line.text)
+        # A paragraph, or a list item with its continuation lines, up to a blank line, a
+        # heading, a table or the next list item.
+        j = i + 1
+        while j < len(lines):
+            nxt = lines[j]
+            if nxt.blank or _MARKDOWN_HEADING.match(nxt.text.strip()) or _is_table_line(nxt.text):
+                break
+            if _LIST_MARKER.match(nxt.text):
+                break
+            if _QA_PREFIX.match(nxt.text.strip()) and not marker:
+                break
+            j += 1
+        end_line = lines[j - 1]
+        end = end_line.start + len(end_line.text)
+        if marker:
+            item_start = line.start + marker.end()
+            item, istart = _trimmed(text[item_start:end], item_start)
+            item, istart, _ = _unwrapped(item, istart)
+            blocks.append(Block(item, istart, False, "item", label=_label(item)))
+        else:
+            para, pstart = _trimmed(text[line.start:end], line.start)
+            para, pstart, qa = _unwrapped(para, pstart)
+            if para:
+                blocks.append(_paragraph_block(para, pstart, max_heading_words, qa))
+        i = j
     return blocks
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,11 @@ class AttributeSpec:
     label: str
     dimension: str
     kind: str  # "set": values compare as sets; "text": whole statements
+    cues: tuple[str, ...] = ()  # words that name it (a table row "Sectors", a question's words)
+
+    @property
+    def is_set(self) -> bool:
+        return self.kind == "set"
 
 
 @dataclass(frozen=True)
@@ -45,10 +51,39 @@ class Rules:
     article: dict[str, Any]
 
     def attribute(self, name: str) -> AttributeSpec:
+        """The spec of ``name``; an article's own dimension ("dimension:time frame") gets one
+        made from its label."""
         for spec in self.attributes:
             if spec.name == name:
                 return spec
+        if name.startswith(DIMENSION_PREFIX):
+            label = name[len(DIMENSION_PREFIX):]
+            return AttributeSpec(name, label, name, "text")
         raise KeyError(name)
+
+    def attribute_for_label(self, label: str) -> str:
+        """The attribute an article's row or item label names ("Typical qualification" ->
+        min_qualification), else the article's own dimension ("dimension:time frame")."""
+        wanted = " ".join(re.findall(r"[a-z0-9]+", label.lower()))
+        words = wanted.split()
+        for spec in self.attributes:
+            for cue in spec.cues:
+                cue_words = cue.split()
+                if len(cue_words) == 1 and any(_same_stem(cue, w) for w in words):
+                    return spec.name
+                if len(cue_words) > 1 and f" {cue} " in f" {wanted} ":
+                    return spec.name
+        return DIMENSION_PREFIX + wanted
+
+
+DIMENSION_PREFIX = "dimension:"
+
+
+def _same_stem(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 3
 
 
 class RulesError(ValueError):
@@ -65,6 +100,8 @@ METHODS = {
     "match": ("patterns",),
     "enumeration": ("triggers",),
     "modality": ("labels", "modalities"),
+    "predicate": ("patterns",),
+    "acronyms": ("patterns",),
 }
 _FACT_RULE_FIELDS = {"attribute", "method", "patterns", "triggers", "labels", "keywords",
                      "modalities", "when"}
@@ -157,7 +194,15 @@ def validate_patterns(directory: Path = RULES_DIR) -> None:
         if not isinstance(row["pattern"], str):
             _token_patterns(where, [row["pattern"]])
     article = directory / "article.json"
-    _token_patterns(f"{article} (title_patterns)", _article(directory)["title_patterns"])
+    for key in ("title_patterns", "coordinated_title_patterns"):
+        for pattern in _article(directory).get(key, ()):
+            try:
+                compiled = re.compile(pattern)
+            except (re.error, TypeError) as error:
+                raise RulesError(f"{article} ({key}): invalid pattern {pattern!r}: {error}"
+                                 ) from error
+            if key == "title_patterns" and "pair" not in compiled.groupindex:
+                raise RulesError(f"{article} ({key}): {pattern!r} needs a (?P<pair>...) group")
 
 
 def _article(directory: Path) -> dict[str, Any]:
@@ -176,7 +221,7 @@ def load_rules(directory: Path = RULES_DIR, validate: bool = False) -> Rules:
     attributes = []
     for where, row in _jsonl(directory / "attributes.jsonl"):
         try:
-            attributes.append(AttributeSpec(**row))
+            attributes.append(AttributeSpec(**{**row, "cues": tuple(row.get("cues", ()))}))
         except TypeError as error:
             raise RulesError(f"{where}: {error}") from error
     names = [spec.name for spec in attributes]

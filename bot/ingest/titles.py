@@ -1,34 +1,79 @@
-"""The two subjects a comparison names: "Difference between A and B" (titles and questions)."""
+"""The subjects a comparison names: "Difference between A and B", "A vs B: key differences",
+"Comparing A and B", "What is the difference between A and B?" (titles and questions alike).
+
+The wordings are data (``article.json``: ``title_patterns`` are regular expressions with a
+``pair`` group, ``title_separators`` split the pair). A coordinated head is shared: in
+"Production and Operations Management" both fields are managements.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from spacy.language import Language
-from spacy.matcher import Matcher
+# Where a title's parts meet: "A vs B: what's the difference?", "IHM - A and B", "A | B".
+_PART_BREAK = re.compile(r"\s*(?::|\||\s[-–—]\s|\?)\s*")
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def normalise_name(name: str) -> str:
+    """A topic name as stored: lowercase, single spaces, "&" as "and", no edge punctuation."""
+    name = name.replace("&", " and ").replace("’", "'")
+    name = " ".join(name.lower().split())
+    return _EDGE.sub("", name)
 
 
 class TitleParser:
-    """Reads "difference between A and B" / "comparison of A vs B" by the article rules'
-    title patterns and separators."""
-
-    def __init__(self, nlp: Language, article_rules: Mapping[str, Any]) -> None:
-        self.nlp = nlp
+    def __init__(self, article_rules: Mapping[str, Any]) -> None:
+        self._patterns = tuple(re.compile(p, re.IGNORECASE)
+                               for p in article_rules["title_patterns"])
+        self._coordinated = tuple(re.compile(p, re.IGNORECASE)
+                                  for p in article_rules.get("coordinated_title_patterns", ()))
         self._separators = tuple(article_rules["title_separators"])
-        self._matcher = Matcher(nlp.vocab, validate=True)
-        self._matcher.add("TITLE", [list(p) for p in article_rules["title_patterns"]])
+        self._coordinators = tuple(article_rules.get("coordinators", (" and ", " & ")))
+        self._heads = tuple(article_rules.get("generic_heads", ()))
 
     def subjects(self, text: str) -> list[str]:
-        """The lowercase subjects after the comparison phrase, or [] when there is none."""
-        doc = self.nlp.make_doc(text)
-        matches = self._matcher(doc)
-        if not matches:
-            return []
-        rest = doc[max(end for _, _, end in matches):].text.strip().lower()
-        for separator in self._separators:
-            if separator in rest:
-                left, right = rest.split(separator, 1)
-                names = [" ".join(left.split()), " ".join(right.split())]
-                return [name for name in names if name]
+        """The lowercase subjects a comparison names, or [] when the text names no pair."""
+        parts = [p for p in _PART_BREAK.split(" ".join(text.split())) if p]
+        for part in parts:
+            for pattern in self._patterns:
+                match = pattern.search(part)
+                if match:
+                    names = self._split(match.group("pair"))
+                    if len(names) == 2:
+                        return names
+        # "Production and Operations Management: key differences": the pair is coordinated and
+        # another part of the title says it is a comparison.
+        if len(parts) > 1 and any(p.search(" ".join(parts)) for p in self._coordinated):
+            for part in parts:
+                names = self._split(part)
+                if len(names) == 2 and not any(p.search(part) for p in self._coordinated):
+                    return names
         return []
+
+    def _split(self, pair: str) -> list[str]:
+        pair = " " + pair.strip() + " "
+        lowered = pair.lower()
+        for separator in self._separators:
+            index = lowered.find(separator)
+            if index < 0:
+                continue
+            left, right = pair[:index], pair[index + len(separator):]
+            names = [normalise_name(left), normalise_name(right)]
+            if not all(names):
+                continue
+            if separator in self._coordinators:
+                names[0] = self._shared_head(names[0], names[1])
+            return names
+        return []
+
+    def _shared_head(self, left: str, right: str) -> str:
+        """"production" in "production and operations management" is "production management"."""
+        left_words, right_words = left.split(), right.split()
+        if len(right_words) < 2 or len(left_words) > 2 or right_words[-1] not in self._heads:
+            return left
+        if left_words[-1] in self._heads or len(left_words) == 1 and len(left) <= 4:
+            return left  # "HRM and financial management": an abbreviation has its own head
+        return f"{left} {right_words[-1]}"

@@ -90,22 +90,16 @@ def _unanswered(args, settings) -> int:
     return 0
 
 
-def _vocabulary(args, settings) -> int:
-    from pathlib import Path
+def _check(args, settings) -> int:
+    """Exit 1, naming the database and the command that rebuilds it, when the knowledge base
+    is missing, unreadable or made by another version."""
+    from bot.kb.health import check
 
-    from bot.kb.service import KnowledgeService
-    from bot.kb.vocabulary import build_vocabulary, render_yaml
-
-    text = render_yaml(build_vocabulary(KnowledgeService.from_settings(settings)))
-    target = Path(args.output)
-    if args.check:
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
-            print(f"{target} is out of date: run `python -m bot.kb vocabulary`", file=sys.stderr)
-            return 1
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target}")
+    problem = check(settings)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    print(f"Knowledge base ok: {settings.database_url}")
     return 0
 
 
@@ -116,17 +110,15 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="ingest data/sources (atomic; skips unchanged sources)")
     commands.add_parser("show", help="topics and facts with their citations")
+    commands.add_parser("check", help="fail if the knowledge base is missing or unreadable")
     ask = commands.add_parser("ask", help="best passages for a question, with scores")
     ask.add_argument("question", nargs="+")
     ask.add_argument("--limit", type=int, default=3)
     unanswered = commands.add_parser("unanswered", help="questions the bot could not answer")
     unanswered.add_argument("--since", help="ISO date, e.g. 2026-11-01")
-    vocabulary = commands.add_parser("vocabulary", help="write the NLU vocabulary file")
-    vocabulary.add_argument("--output", default="data/nlu/kb_vocabulary.yml")
-    vocabulary.add_argument("--check", action="store_true", help="fail if the file is stale")
     args = parser.parse_args(argv)
     handlers = {"build": _build, "show": _show, "ask": _ask, "unanswered": _unanswered,
-                "vocabulary": _vocabulary}
+                "check": _check}
     return handlers[args.command](args, load_settings())
 
 

@@ -15,6 +15,9 @@ class Citation:
     sentence: str
     start: int
     end: int
+    passage_id: int = 0
+    block: int = 0  # the paragraph, list item or table row the sentence belongs to
+    kind: str = "sentence"  # sentence | row (a comparison table's row)
 
     @property
     def label(self) -> str:
@@ -26,13 +29,17 @@ class FactItem:
     value: str
     key: str
     citation: Citation
+    topic: str = ""
+    attribute: str = ""
 
 
 @dataclass(frozen=True)
 class TopicInfo:
     name: str
     aliases: tuple[str, ...]
-    counterpart: str | None  # the topic its source article compares it with
+    counterpart: str | None  # the topic its first source article compares it with
+    counterparts: tuple[str, ...] = ()  # every topic an article compares it with
+    notes: tuple[str, ...] = ()  # where each alias comes from (same order as ``aliases``)
 
 
 @dataclass(frozen=True)
@@ -46,11 +53,19 @@ class AttributeAnswer:
 
     @property
     def values(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(item.value for item in self.items))
+        """Each value once (compared case-insensitively, as merged across sources)."""
+        return _unique_values(self.items)
 
     @property
     def citations(self) -> tuple[Citation, ...]:
         return tuple(dict.fromkeys(item.citation for item in self.items))
+
+
+def _unique_values(items: tuple[FactItem, ...]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(item.key or item.value.lower(), item.value)
+    return tuple(seen.values())
 
 
 @dataclass(frozen=True)
@@ -60,7 +75,7 @@ class Side:
 
     @property
     def values(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(item.value for item in self.items))
+        return _unique_values(self.items)
 
     @property
     def is_silent(self) -> bool:

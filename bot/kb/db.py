@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
-from bot.kb.models import Base
+from bot.kb.models import SCHEMA_VERSION, Base
 
 _SQLITE_FTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS passage_fts USING fts5("
@@ -53,6 +53,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, future=True, expire_on_commit=False)
+
+
+def reset_if_outdated(engine: Engine) -> None:
+    """Drop the knowledge-base tables when they were made by another schema version (the
+    build then ingests every source again); a base with no tables is left alone."""
+    from sqlalchemy import inspect
+
+    if "kb_meta" not in inspect(engine).get_table_names():
+        return
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT value FROM kb_meta WHERE key = 'schema_version'")).first()
+    if row is None or row[0] != SCHEMA_VERSION:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS passages CASCADE"))
+        Base.metadata.drop_all(engine)
 
 
 def create_schema(engine: Engine) -> None:

@@ -9,6 +9,8 @@ from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
 
+SCHEMA_VERSION = "2"  # bump when a table changes: the next build starts from an empty base
+
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
@@ -38,6 +40,8 @@ class Passage(Base):
     text = Column(Text, nullable=False)
     start = Column(Integer, nullable=False)
     end = Column(Integer, nullable=False)
+    block = Column(Integer, nullable=False, default=0)  # paragraph, list item or table row
+    kind = Column(String(20), nullable=False, default="sentence")  # sentence | row
 
     source = relationship("Source", back_populates="passages")
     facts = relationship("Fact", back_populates="passage", cascade="all, delete-orphan")
@@ -49,7 +53,8 @@ class Topic(Base):
     id = Column(Integer, primary_key=True)
     name = Column(String(200), nullable=False, unique=True)
 
-    aliases = relationship("TopicAlias", back_populates="topic", cascade="all, delete-orphan")
+    aliases = relationship("TopicAlias", back_populates="topic", cascade="all, delete-orphan",
+                           order_by="TopicAlias.id")
     facts = relationship("Fact", back_populates="topic", cascade="all, delete-orphan")
 
 
@@ -83,7 +88,6 @@ class Fact(Base):
 
     topic = relationship("Topic", back_populates="facts")
     passage = relationship("Passage", back_populates="facts")
-
 
 
 class Meta(Base):

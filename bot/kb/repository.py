@@ -35,8 +35,10 @@ class KnowledgeRepository:
         self.session.flush()
         return source
 
-    def add_passage(self, source: Source, section: str, text_: str, start: int, end: int):
-        passage = Passage(source=source, section=section, text=text_, start=start, end=end)
+    def add_passage(self, source: Source, section: str, text_: str, start: int, end: int,
+                    block: int = 0, kind: str = "sentence"):
+        passage = Passage(source=source, section=section, text=text_, start=start, end=end,
+                          block=block, kind=kind)
         self.session.add(passage)
         return passage
 
@@ -48,6 +50,11 @@ class KnowledgeRepository:
             self.session.add(topic)
             self.session.flush()
         return topic
+
+    def topic_aliases(self) -> dict[str, list[tuple[str, str]]]:
+        """Every topic with its aliases and their notes (to match a new article's fields)."""
+        return {topic.name: [(a.alias, a.note or "") for a in topic.aliases]
+                for topic in self.topics()}
 
     def add_alias(self, topic: Topic, alias: str, note: str, source: Source) -> None:
         self.session.add(TopicAlias(topic=topic, alias=alias, note=note, source_id=source.id))
@@ -115,31 +122,90 @@ class KnowledgeRepository:
             for model in (Source, Passage, Topic, TopicAlias, Fact)
         }
 
-    def search_passages(self, terms: list[str], limit: int) -> list[tuple[int, float]]:
-        """Passage ids matching any of ``terms`` by the database's own full-text index.
+    def distinct_values(self, attributes: list[str]) -> list[tuple[str, str, str, str]]:
+        """(attribute, value, key, topic) for every fact under ``attributes``."""
+        query = (
+            select(Fact.attribute, Fact.value, Fact.key, Topic.name)
+            .join(Topic, Fact.topic_id == Topic.id)
+            .where(Fact.attribute.in_(attributes))
+            .distinct()
+        )
+        return [tuple(row) for row in self.session.execute(query)]
+
+    def source_ids_of_topics(self, topics: list[str]) -> list[int]:
+        """The articles that state anything about ``topics``."""
+        query = (
+            select(Passage.source_id)
+            .join(Fact, Fact.passage_id == Passage.id)
+            .join(Topic, Fact.topic_id == Topic.id)
+            .where(Topic.name.in_(topics))
+            .distinct()
+        )
+        return sorted(self.session.scalars(query))
+
+    def block_passages(self, passage_id: int) -> list[Passage]:
+        """The sentences of the paragraph (or item, row) that ``passage_id`` belongs to."""
+        passage = self.session.get(Passage, passage_id)
+        if passage is None:
+            return []
+        query = (
+            select(Passage)
+            .options(joinedload(Passage.source))
+            .where(Passage.source_id == passage.source_id, Passage.block == passage.block)
+            .order_by(Passage.start)
+        )
+        return list(self.session.scalars(query))
+
+    def passage_texts(self):
+        """The text of every passage, streamed."""
+        yield from self.session.scalars(select(Passage.text).execution_options(yield_per=2000))
+
+    def passages_of_sources(self, source_ids: list[int]) -> list[Passage]:
+        query = (
+            select(Passage)
+            .options(joinedload(Passage.source))
+            .where(Passage.source_id.in_(source_ids))
+            .order_by(Passage.source_id, Passage.start)
+        )
+        return list(self.session.scalars(query))
+
+    def search_passages(self, terms: list[str], limit: int,
+                        sources: list[int] | None = None) -> list[tuple[int, float]]:
+        """Passage ids matching any of ``terms`` by the database's own full-text index,
+        optionally only in the articles ``sources``.
 
         ``terms`` are reduced to plain words (letters and digits), so no query syntax of FTS5
-        (NEAR, *, quotes) or tsquery (&, |, !, :) gets through; the query is bound as a
-        parameter, never spliced into SQL. Higher rank is better.
+        (NEAR, *, quotes) or tsquery (&, |, !, :) gets through; the query and the source ids
+        are bound as parameters, never spliced into SQL. Higher rank is better.
         """
         terms = list(dict.fromkeys(w for term in terms for w in _PLAIN_WORD.findall(term)))
-        if not terms:
+        if not terms or sources == []:
             return []
         dialect = self.session.get_bind().dialect.name
+        params: dict = {"limit": limit}
         if dialect == "sqlite":
+            where = ""
+            if sources is not None:
+                where = (" AND rowid IN (SELECT id FROM passages WHERE source_id IN "
+                         f"({', '.join(f':s{i}' for i in range(len(sources)))}))")
+                params.update({f"s{i}": source for i, source in enumerate(sources)})
             query = text(
                 "SELECT rowid, -bm25(passage_fts) AS rank FROM passage_fts "
-                "WHERE passage_fts MATCH :query ORDER BY rank DESC LIMIT :limit"
+                f"WHERE passage_fts MATCH :query{where} ORDER BY rank DESC LIMIT :limit"
             )
-            match = " OR ".join(f'"{term}"' for term in terms)
-            rows = self.session.execute(query, {"query": match, "limit": limit})
+            params["query"] = " OR ".join(f'"{term}"' for term in terms)
         elif dialect == "postgresql":
+            where = ""
+            if sources is not None:
+                where = " AND source_id = ANY(:sources)"
+                params["sources"] = list(sources)
             query = text(
                 "SELECT id, ts_rank_cd(tsv, q) AS rank "
                 "FROM passages, to_tsquery('english', :query) AS q "
-                "WHERE tsv @@ q ORDER BY rank DESC LIMIT :limit"
+                f"WHERE tsv @@ q{where} ORDER BY rank DESC LIMIT :limit"
             )
-            rows = self.session.execute(query, {"query": " | ".join(terms), "limit": limit})
+            params["query"] = " | ".join(terms)
         else:
             raise NotImplementedError(f"full-text search is not set up for {dialect}")
+        rows = self.session.execute(query, params)
         return [(int(row[0]), float(row[1])) for row in rows]

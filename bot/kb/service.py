@@ -1,18 +1,25 @@
-"""Answers for the bot: topics, attribute facts, comparisons and passage search, with citations.
+"""Answers for the bot: topics, facts, comparisons and passage search, with citations.
 
 Everything returned is a frozen dataclass from ``bot.kb.answers``; sessions never leak out.
+What does not change between builds (topics, aliases, a topic's facts) is read once per build
+and kept in memory; a rebuild is noticed on the next question (the SQLite file was swapped, or
+the build id in ``kb_meta`` changed), so a running bot answers from a new article within a
+second or two of ``python -m bot.kb build``, without a restart.
 """
 
 from __future__ import annotations
 
-import difflib
+import os
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings, load_settings
 from bot.ingest.rules import AttributeSpec, Rules, load_rules
-from bot.ingest.titles import TitleParser
 from bot.kb.answers import (
     AttributeAnswer,
     Citation,
@@ -26,10 +33,14 @@ from bot.kb.answers import (
 from bot.kb.db import make_engine, make_session_factory
 from bot.kb.models import Fact, Passage
 from bot.kb.repository import KnowledgeRepository
-from bot.kb.text import STEM, content_words, same_word, words
+from bot.text.words import STEM, content_words, same_word, words
+
+# How often a non-SQLite knowledge base is asked whether it was rebuilt (seconds).
+BUILD_CHECK_INTERVAL = 1.0
+FACT_CACHE_TOPICS = 512
 
 
-def _citation(passage: Passage) -> Citation:
+def citation_of(passage: Passage) -> Citation:
     return Citation(
         source_title=passage.source.title,
         source_path=passage.source.path,
@@ -37,22 +48,38 @@ def _citation(passage: Passage) -> Citation:
         sentence=passage.text,
         start=passage.start,
         end=passage.end,
+        passage_id=passage.id,
+        block=passage.block or 0,
+        kind=passage.kind or "sentence",
     )
 
 
 def _item(fact: Fact) -> FactItem:
-    return FactItem(value=fact.value, key=fact.key, citation=_citation(fact.passage))
+    return FactItem(value=fact.value, key=fact.key, citation=citation_of(fact.passage),
+                    topic=fact.topic.name, attribute=fact.attribute)
 
 
 class KnowledgeService:
-    def __init__(self, session_factory: sessionmaker, rules: Rules | None = None) -> None:
+    def __init__(self, session_factory: sessionmaker, rules: Rules | None = None,
+                 sqlite_path: Path | None = None,
+                 check_interval: float = BUILD_CHECK_INTERVAL) -> None:
         self._sessions = session_factory
         self._rules = rules
-        self._titles: TitleParser | None = None
+        self._sqlite_path = sqlite_path
+        self._check_interval = check_interval
+        self._lock = threading.Lock()
+        self._build: object = None
+        self._checked = 0.0
+        self._topics: tuple[TopicInfo, ...] | None = None
+        self._facts: OrderedDict[str, tuple[FactItem, ...]] = OrderedDict()
+        self._blocks: dict[tuple[int, int], tuple[Citation, ...]] = {}
+        self._values: dict[tuple[str, ...], tuple] = {}
+        self._titles = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KnowledgeService:
-        return cls(make_session_factory(make_engine(settings.database_url)))
+        return cls(make_session_factory(make_engine(settings.database_url)),
+                   sqlite_path=settings.sqlite_path)
 
     @property
     def rules(self) -> Rules:
@@ -64,136 +91,193 @@ class KnowledgeService:
     def attribute_specs(self) -> tuple[AttributeSpec, ...]:
         return self.rules.attributes
 
+    # --- the build the caches belong to ------------------------------------------------------
+
+    def build_id(self) -> object:
+        """Identifies the knowledge base as built; changes after every rebuild."""
+        self._refresh()
+        return self._build
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        if self._sqlite_path is not None:
+            try:
+                stat = os.stat(self._sqlite_path)
+                current: object = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                current = None
+        elif self._build is not None and now - self._checked < self._check_interval:
+            return
+        else:
+            with self._sessions() as session:
+                current = KnowledgeRepository(session).meta("build_id")
+        self._checked = now
+        if current != self._build:
+            with self._lock:
+                self._build = current
+                self._topics = None
+                self._facts.clear()
+                self._blocks.clear()
+                self._values.clear()
+
     # --- topics -----------------------------------------------------------------------------
 
     def topics(self) -> tuple[TopicInfo, ...]:
+        self._refresh()
+        topics = self._topics
+        if topics is None:
+            topics = self._topics = self._load_topics()
+        return topics
+
+    def _load_topics(self) -> tuple[TopicInfo, ...]:
         with self._sessions() as session:
             repo = KnowledgeRepository(session)
-            pairs = {}
+            partners: dict[str, list[str]] = {}
             for source in repo.sources():
                 names = repo.topics_of_source(source.id)
                 for name in names:
-                    others = [n for n in names if n != name]
-                    pairs.setdefault(name, others[0] if others else None)
-            return tuple(
-                TopicInfo(
+                    partners.setdefault(name, [])
+                    partners[name] += [n for n in names if n != name and n not in partners[name]]
+            infos = []
+            for topic in repo.topics():
+                pairs = list(dict.fromkeys((a.alias, a.note or "") for a in topic.aliases))
+                others = tuple(partners.get(topic.name, ()))
+                infos.append(TopicInfo(
                     name=topic.name,
-                    aliases=tuple(dict.fromkeys(a.alias for a in topic.aliases)),
-                    counterpart=pairs.get(topic.name),
-                )
-                for topic in repo.topics()
-            )
+                    aliases=tuple(a for a, _ in pairs),
+                    counterpart=others[0] if others else None,
+                    counterparts=others,
+                    notes=tuple(n for _, n in pairs),
+                ))
+            return tuple(infos)
 
-    def _alias_table(self) -> list[tuple[str, str, int]]:
-        """(surface, topic, priority): names first, curated and article aliases, initials last."""
-        with self._sessions() as session:
-            rows = []
-            for topic in KnowledgeRepository(session).topics():
-                rows.append((topic.name, topic.name, 0))
-                for alias in topic.aliases:
-                    rows.append((alias.alias.lower(), topic.name, 2 if alias.note == "initials"
-                                 else 1))
-            return rows
+    def topic_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.topics())
+
+    def counterpart(self, topic: str) -> str | None:
+        return next((t.counterpart for t in self.topics() if t.name == topic), None)
+
+    def counterparts(self, topic: str) -> tuple[str, ...]:
+        return next((t.counterparts for t in self.topics() if t.name == topic), ())
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """The pairs of fields the articles compare, in the order they were first stored."""
+        pairs: list[tuple[str, str]] = []
+        for info in self.topics():
+            for other in info.counterparts:
+                if (other, info.name) not in pairs and (info.name, other) not in pairs:
+                    pairs.append((info.name, other))
+        return tuple(pairs)
 
     def resolve_topic(self, text: str | None, context: str | None = None) -> str | None:
-        """The canonical topic for a user's wording ("OM", "ops management", "managment")."""
-        if not text:
-            return None
-        wanted = " ".join(text.lower().replace("&", "and").split()).strip(" ?.!,")
-        table = self._alias_table()
-        heads = self.rules.article["generic_heads"]
-        short = self.rules.article.get("word_abbreviations", {})
-        generic = set(heads) | {w for w, full in short.items() if full in heads}
-        # Students' short forms word by word: "prod mgmt" -> "production management".
-        expanded = " ".join(short.get(w, w) for w in wanted.split())
-        # "operations" alone (as in "production and operations management") means the field.
-        wordings = list(dict.fromkeys(
-            [wanted, expanded] + [f"{w} {head}" for w in (wanted, expanded) for head in heads]))
-        candidates = []
-        for wording in wordings:
-            candidates = [(prio, topic) for surface, topic, prio in table if surface == wording]
-            if candidates:
-                break
-        if not candidates and set(wanted.split()) - generic:
-            # Typos, also in a field word given alone ("opertion" -> "operation management").
-            surfaces = [s for s, _, _ in table]
-            for wording in wordings:
-                close = difflib.get_close_matches(wording, surfaces, n=3, cutoff=0.82)
-                candidates = [(prio, topic) for surface, topic, prio in table if surface in close]
-                if candidates:
-                    break
-        if not candidates:
-            return None
-        if context:
-            partner = {t.name: t.counterpart for t in self.topics()}.get(context)
-            for _, topic in candidates:
-                if topic == partner or topic == context:
-                    return topic
-        return min(candidates)[1]
+        """The one topic a wording names ("OM", "ops management", "operations"); None when it
+        names none, or several and the context does not say which."""
+        candidates = self.topic_candidates(text)
+        if len(candidates) == 1:
+            return candidates[0]
+        if context and candidates:
+            related = {context, *self.counterparts(context)}
+            chosen = [c for c in candidates if c in related]
+            if len(chosen) == 1:
+                return chosen[0]
+        return None
+
+    def topic_candidates(self, text: str | None) -> tuple[str, ...]:
+        """Every topic a wording may name: its name, an alias, the name without its generic
+        head ("operations"), students' short forms ("prod mgmt"), or a close misspelling."""
+        from bot.kb.naming import candidates
+
+        return candidates(text, self.topics(), self.rules.article)
 
     def named_subjects(self, question: str) -> tuple[str, ...]:
         """The subjects a question compares by name ("difference between mitosis and meiosis"
         -> mitosis, meiosis), read with the same rules as article titles."""
         if self._titles is None:
-            import spacy  # a blank tokenizer; no model is loaded
+            from bot.ingest.titles import TitleParser
 
-            self._titles = TitleParser(spacy.blank("en"), self.rules.article)
+            self._titles = TitleParser(self.rules.article)
         return tuple(self._titles.subjects(question))
-
-    def counterpart(self, topic: str) -> str | None:
-        return {t.name: t.counterpart for t in self.topics()}.get(topic)
 
     # --- facts ------------------------------------------------------------------------------
 
+    def facts(self, topic: str) -> tuple[FactItem, ...]:
+        """Every fact about ``topic``, in reading order (cached per build)."""
+        self._refresh()
+        with self._lock:
+            cached = self._facts.get(topic)
+            if cached is not None:
+                self._facts.move_to_end(topic)
+                return cached
+        with self._sessions() as session:
+            items = tuple(_item(f) for f in KnowledgeRepository(session).facts(topic))
+        with self._lock:
+            self._facts[topic] = items
+            while len(self._facts) > FACT_CACHE_TOPICS:
+                self._facts.popitem(last=False)
+        return items
+
+    def values(self, attributes: Iterable[str]) -> tuple[tuple[str, str, str, str], ...]:
+        """(attribute, value, key, topic) of every fact under ``attributes`` (cached per build):
+        the sectors, exams and degrees the articles name, for recognising them in questions."""
+        self._refresh()
+        wanted = tuple(sorted(set(attributes)))
+        cached = self._values.get(wanted)
+        if cached is None:
+            with self._sessions() as session:
+                cached = tuple(KnowledgeRepository(session).distinct_values(list(wanted)))
+            self._values[wanted] = cached
+        return cached
+
     def attribute(self, topic: str, attribute: str) -> AttributeAnswer:
         spec = self.rules.attribute(attribute)
-        with self._sessions() as session:
-            facts = KnowledgeRepository(session).facts(topic, [attribute])
-            return AttributeAnswer(topic, attribute, spec.label, tuple(_item(f) for f in facts))
+        items = tuple(i for i in self.facts(topic) if i.attribute == attribute)
+        return AttributeAnswer(topic, attribute, spec.label, items)
 
     def attributes(self, topic: str, names: Iterable[str]) -> tuple[AttributeAnswer, ...]:
         return tuple(self.attribute(topic, name) for name in names)
 
+    def label(self, attribute: str) -> str:
+        return self.rules.attribute(attribute).label
+
     def find_value(
-        self, wording: str, attributes: Iterable[str], topic: str | None = None
+        self, wording: str, attributes: Iterable[str] | None, topic: str | None = None
     ) -> tuple[tuple[str, FactItem], ...]:
-        """Facts whose value mentions ``wording`` ("telecom" -> Telecom sector), by topic."""
+        """Facts whose value names ``wording`` ("telecom" -> Telecom sector), by topic."""
         wanted = " ".join(wording.lower().split())
         synonyms = self.rules.article["value_synonyms"]
         wanted_key = synonyms.get(wanted, wanted).lower()
-        with self._sessions() as session:
-            facts = KnowledgeRepository(session).facts(topic, list(attributes))
-            wanted_words = words(wanted_key)
-            found = []
-            for fact in facts:
-                key_words = words(fact.key)
-                if wanted_key == fact.key or all(
+        wanted_words = words(wanted_key)
+        names = set(attributes) if attributes is not None else None
+        found = []
+        for name in ([topic] if topic else self.topic_names()):
+            for item in self.facts(name):
+                if names is not None and item.attribute not in names:
+                    continue
+                key_words = words(item.key)
+                if wanted_key == item.key or wanted_words and all(
                         any(same_word(w, k) for k in key_words) for w in wanted_words):
-                    found.append((fact.topic.name, _item(fact)))
-            return tuple(found)
+                    found.append((name, item))
+        return tuple(found)
 
-    def covers(self, aspect: str) -> bool:
-        """Whether the knowledge base has an attribute for an aspect of a career a student asks
-        about ("salary", "entrance exams"): one of the aspect's content words is a word of an
-        attribute's name or label. Facts are only ever stored under those attributes."""
-        aspect_words = content_words(aspect)
-        for spec in self.attribute_specs:
-            spec_words = words(spec.label) + words(spec.name.replace("_", " "))
-            if any(same_word(a, w) for a in aspect_words for w in spec_words):
-                return True
-        return False
+    def following(self, citation: Citation) -> tuple[Citation, ...]:
+        """The sentences after ``citation`` in its paragraph (a definition's continuation)."""
+        key = (citation.passage_id, citation.block)
+        cached = self._blocks.get(key)
+        if cached is None:
+            with self._sessions() as session:
+                passages = KnowledgeRepository(session).block_passages(citation.passage_id)
+                cached = tuple(citation_of(p) for p in passages if p.id > citation.passage_id)
+            self._blocks[key] = cached
+        return cached
 
     def compare(self, left: str, right: str) -> Comparison:
         """Dimension by dimension: what differs (two-sided first) and what both share."""
-        with self._sessions() as session:
-            repo = KnowledgeRepository(session)
-            left_facts = repo.facts(left)
-            right_facts = repo.facts(right)
+        left_facts, right_facts = self.facts(left), self.facts(right)
         differences: list[Contrast] = []
         similarities: list[Contrast] = []
-        for dimension, label, attributes in self._dimensions():
-            lside = Side(left, tuple(_item(f) for f in left_facts if f.attribute in attributes))
-            rside = Side(right, tuple(_item(f) for f in right_facts if f.attribute in attributes))
+        for dimension, label, attributes in self._dimensions(left_facts + right_facts):
+            lside = Side(left, tuple(i for i in left_facts if i.attribute in attributes))
+            rside = Side(right, tuple(i for i in right_facts if i.attribute in attributes))
             if lside.is_silent and rside.is_silent:
                 continue
             lkeys = {i.key for i in lside.items}
@@ -207,11 +291,20 @@ class KnowledgeService:
         differences.sort(key=lambda c: c.one_sided)
         return Comparison(left, right, tuple(differences), tuple(similarities))
 
-    def _dimensions(self) -> list[tuple[str, str, set[str]]]:
+    def _dimensions(self, items: tuple[FactItem, ...]) -> list[tuple[str, str, set[str]]]:
+        """The comparison's rows: the rules' dimensions, then the articles' own ("Time frame"),
+        never the catch-all "statement"."""
         dims: dict[str, tuple[str, set[str]]] = {}
         for spec in self.rules.attributes:
+            if spec.name == "statement":
+                continue
             label, names = dims.setdefault(spec.dimension, (spec.label, set()))
             names.add(spec.name)
+        for item in items:
+            if item.attribute not in {n for _, ns in dims.values() for n in ns} and (
+                    item.attribute != "statement"):
+                spec = self.rules.attribute(item.attribute)
+                dims.setdefault(spec.dimension, (spec.label, {spec.name}))
         labels = self.rules.article.get("dimension_labels", {})
         return [(d, labels.get(d, label), names) for d, (label, names) in dims.items()]
 
@@ -219,18 +312,23 @@ class KnowledgeService:
 
     def content_terms(self, question: str) -> list[str]:
         """The question's content words: no stop words, no topic names (those are context)."""
-        topic_words = frozenset(w for surface, _, _ in self._alias_table() for w in words(surface))
+        topic_words = frozenset(
+            w for info in self.topics() for surface in (info.name, *info.aliases)
+            for w in words(surface))
         return content_words(question, exclude=topic_words)
 
-    def search(self, question: str, limit: int = 3) -> tuple[PassageHit, ...]:
+    def search(self, question: str | Iterable[str], limit: int = 3,
+               topics: Iterable[str] | None = None) -> tuple[PassageHit, ...]:
         """Passages by the database's full-text index, scored by how many of the question's
-        content words they contain (0..1), best first."""
-        terms = self.content_terms(question)
+        content words they contain (0..1), best first; optionally only from the articles about
+        ``topics``."""
+        terms = self.content_terms(question) if isinstance(question, str) else list(question)
         if not terms:
             return ()
         with self._sessions() as session:
             repo = KnowledgeRepository(session)
-            ranked = repo.search_passages(terms, limit=max(limit * 4, 12))
+            sources = repo.source_ids_of_topics(list(topics)) if topics else None
+            ranked = repo.search_passages(terms, limit=max(limit * 4, 12), sources=sources)
             passages = {p.id: p for p in repo.passages(pid for pid, _ in ranked)}
             hits = []
             for pid, rank in ranked:
@@ -238,9 +336,34 @@ class KnowledgeService:
                 passage_words = words(passage.text)
                 covered = sum(
                     1 for t in terms if any(w.startswith(t[:STEM]) for w in passage_words))
-                hits.append((covered / len(terms), rank, _citation(passage)))
+                hits.append((covered / len(terms), rank, citation_of(passage)))
             hits.sort(key=lambda h: (h[0], h[1]), reverse=True)
             return tuple(PassageHit(c, round(score, 3)) for score, _, c in hits[:limit])
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the articles use (cached per build): what a message must share with
+        them to be about them at all."""
+        self._refresh()
+        cached = self._values.get(("__words__",))
+        if cached is None:
+            with self._sessions() as session:
+                found: set[str] = set()
+                heads = tuple(self.rules.article["generic_heads"])
+                for text_ in KnowledgeRepository(session).passage_texts():
+                    tokens = words(text_)
+                    found.update(tokens)
+                    found.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)
+                                 if b in heads)
+            cached = frozenset(found)
+            self._values[("__words__",)] = cached
+        return cached
+
+    def passages_of(self, topics: Iterable[str]) -> tuple[Citation, ...]:
+        """Every sentence of the articles about ``topics`` (for the words they use)."""
+        with self._sessions() as session:
+            repo = KnowledgeRepository(session)
+            ids = repo.source_ids_of_topics(list(topics))
+            return tuple(citation_of(p) for p in repo.passages_of_sources(ids))
 
 
 _default: KnowledgeService | None = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.kb.text import only_function_words
+from bot.text.words import only_function_words
 
 # Sentence ends, except the dots of abbreviations such as "B.E." or "B.Tech." and of one letter.
 _SENTENCE_END = re.compile(
@@ -110,3 +110,19 @@ def focus(text: str, subjects: SubjectTerms, context: SubjectTerms | None = None
     if context is not None:
         keep.update(i for i, sentence in enumerate(sentences) if context.named_in(sentence))
     return " ".join(sentences[i] for i in sorted(keep))
+
+
+MAX_FOCUSED_CHARS = 1200
+
+
+def focus_text(text: str, max_chars: int = MAX_FOCUSED_CHARS) -> str:
+    """A very long message cut to what can be answered: its asking sentences (the last ones,
+    up to ``max_chars``), or its end when nothing in it asks."""
+    sentences = split_sentences(text)
+    asking = [s for s in sentences if asks(s)]
+    kept: list[str] = []
+    for sentence in reversed(asking or sentences):
+        if sum(len(s) for s in kept) + len(sentence) > max_chars and kept:
+            break
+        kept.insert(0, sentence[:max_chars])
+    return " ".join(kept)

@@ -13,8 +13,8 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings
 from bot.kb.db import make_engine, make_session_factory
-from bot.kb.text import content_words
 from bot.questions.models import LogBase, UnansweredQuestion
+from bot.text.words import content_words
 
 MAX_TEXT = 2000  # a huge message is kept, cut to this many characters
 

@@ -10,7 +10,7 @@
     socketUrl: window.location.origin,
     socketPath: '/socket.io/',
     customData: { language: 'en' },
-    initPayload: '/greet',
+    initPayload: 'hi',  // plain text: the bot reads no /intent syntax from users
     title: 'Career guide',
     subtitle: 'Operations vs Production Management',
     inputTextFieldHint: 'Ask about OM or PM...',

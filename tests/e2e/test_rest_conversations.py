@@ -55,7 +55,7 @@ def test_out_of_scope_and_honesty(rasa_server, sender) -> None:
     assert "outside what I can help with" in text
     text = say(rasa_server, sender, "which is the best college for mba in operations")
     assert "name no colleges" in text
-    assert "XAT" in text
+    assert "graduate degree" in text  # what the sources do say about getting in
 
 
 @pytest.mark.parametrize("text", ["", " ", "🙂🙂🙂", "<script>alert(1)</script>",
@@ -78,11 +78,8 @@ def test_reader_comment_advisor_conversation(rasa_server, sender) -> None:
                "in (telecom and operations) or (telecom and hr).")
     text = say(rasa_server, sender, comment)
     assert "What did you study" not in text, "the comment already says the degree"
-    assert "Which options are you choosing" not in text, "the comment already names them"
-    assert "regular (full-time) or" not in text.lower(), "the comment already says distance"
-    if "interest you" in text:  # the only thing the comment may leave open
-        text = say(rasa_server, sender, "not sure")
     assert "graduates of technology or engineering" in text
     assert "Telecom" in text
-    assert "say nothing about" in text and "hr" in text.lower()
-    assert "colleges" in text
+    assert "don't cover HR" in text
+    assert "name no colleges" in text
+    assert "distance" in text.lower()  # said once: the sources don't cover study modes

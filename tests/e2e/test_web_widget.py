@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 BOT_MESSAGES = ".rw-response .rw-markdown"
-INIT_PAYLOAD = "/greet"  # bot/web/chat.js
+INIT_PAYLOAD = "hi"  # bot/web/chat.js
 
 
 @pytest.fixture(scope="module")

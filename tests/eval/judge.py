@@ -1,20 +1,16 @@
-"""Judge the bot's replies to the blind evaluation sets: "answered correctly and honestly".
+"""Judge the bot's replies by their content: does the reply answer the question asked?
 
-The sets (``questions.yml``, ``sealed.yml``) were written by people who saw only the source
-article, never the training data or the code. Each question carries what the student *means*
-(``expect``: the kind of question, its fields, a count, a yes/no the article states). This module
-turns one bot reply into a verdict:
+Every evaluation turn (schema: ``tests/eval/SCHEMA.md``) carries what a correct reply must
+contain, taken from the source article by people who never saw the bot: ``must`` (phrase
+groups: each group must appear, one alternative is enough), ``silent`` (the asked thing the
+sources do not cover: the reply must say so, naming it), ``count`` and ``format`` for
+comparisons, ``recommends`` for advice. On top, every reply is checked for invented quotes
+(anything in “curly quotes” must be a source sentence's words) and for a "Yes" the article does
+not support. Turns written before the content schema (no ``must``/``silent``) are judged by
+their kind: a cited factual reply, or an honest decline where the article is silent.
 
-* the reply must be the right *kind* (read from the domain response each message was rendered
-  from: Rasa records it as ``utter_action`` in the bot event's metadata);
-* a factual reply must carry facts the knowledge base holds for that kind of question and those
-  fields, and cite its source; a counted list must have exactly the asked number of points (or
-  say honestly that the sources support fewer);
-* where the article is silent, or the question is off-topic, any honest decline counts; a
-  confident factual answer does not.
-
-What is correct is derived from the knowledge base and the labels, never from the wording of a
-test question.
+What is correct comes from the labels and the sources, never from the bot's own wording,
+except the few phrases by which any honest reply says "my sources don't cover that".
 """
 
 from __future__ import annotations
@@ -28,39 +24,6 @@ import yaml
 
 EVAL_DIR = Path(__file__).resolve().parent
 
-# Which knowledge-base attributes hold a correct answer to each kind of question (the judge's
-# own reading of the article's structure, broader than the bot's routing on purpose: an
-# eligibility question answered with the streams that may apply is still answered).
-KIND_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "definition": ("definition", "activities", "responsibility"),
-    "scope": ("scope", "career_outlook", "activities", "career_sectors"),
-    "qualification": ("min_qualification", "eligible_streams", "recommended_degree",
-                      "specialisation", "preferred_background"),
-    "admission": ("admission_route", "entrance_exams", "min_qualification"),
-    "careers": ("career_outlook", "career_sectors", "recruiting_industries", "scope"),
-    "sectors": ("career_sectors", "recruiting_industries"),
-    "background": ("preferred_background", "eligible_streams", "min_qualification",
-                   "recommended_degree"),
-}
-# The attributes that answer each kind directly: where the knowledge base holds none of them
-# for the field asked about, "my sources don't say" is the correct reply.
-CORE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
-    "definition": ("definition",),
-    "scope": ("scope", "career_outlook"),
-    "qualification": ("min_qualification", "eligible_streams", "recommended_degree"),
-    "admission": ("admission_route", "entrance_exams"),
-    "careers": ("career_outlook", "career_sectors", "recruiting_industries"),
-    "sectors": ("career_sectors", "recruiting_industries"),
-    "background": ("preferred_background",),
-}
-FACTUAL = (*KIND_ATTRIBUTES, "india")
-DECLINES = frozenset({
-    "utter_out_of_scope", "utter_ask_rephrase", "utter_offer_topics", "utter_topic_not_covered",
-    "utter_sources_silent", "utter_india_not_covered", "utter_college_not_covered",
-    "utter_college_in_advice", "utter_membership_no", "utter_aspect_not_covered",
-})
-# "I have no direct answer, but this is the closest my sources come": honest for silent sources.
-HONEST_PARTIAL = frozenset({"utter_passages"})
 SMALL_TALK = {
     "greet": {"utter_greet"},
     "goodbye": {"utter_goodbye"},
@@ -68,16 +31,22 @@ SMALL_TALK = {
     "bot_challenge": {"utter_iamabot"},
     "capabilities": {"utter_capabilities"},
 }
-ADVISOR = frozenset({
-    "utter_ask_degree", "utter_ask_degree_again", "utter_ask_options", "utter_ask_mode",
-    "utter_ask_interests", "utter_recommendation",
-})
-COLLEGE = frozenset({"utter_college_not_covered", "utter_college_in_advice"})
-OFF_TOPIC = frozenset({
-    "utter_out_of_scope", "utter_ask_rephrase", "utter_offer_topics", "utter_topic_not_covered",
-})
+# How an honest reply says the sources do not cover something (normalised text).
+DECLINES = (
+    "my sources don t", "my sources do not", "sources don t", "my sources name no",
+    "my sources say nothing", "not in my sources", "doesn t name", "does not name",
+    "not stated", "couldn t find", "could not find", "no direct answer", "don t cover",
+    "don t discuss", "don t mention", "don t say", "can t help", "outside what i can help",
+    "i can t answer", "my sources support only", "not all by my sources", "nothing you told me",
+)
+OFF_TOPIC = frozenset({"utter_out_of_scope", "utter_ask_rephrase", "utter_offer_topics",
+                       "utter_topic_not_covered", "utter_ask_which_topic"})
 _NUMBERED = re.compile(r"^\d+\. ", re.MULTILINE)
 _TABLE_ROW = re.compile(r"^\|.*\|\s*$", re.MULTILINE)
+_QUOTED = re.compile(r"“([^”]{12,})”")
+# Sentence ends: not the dots of "B.E." or "B.Tech." inside a sentence.
+_SENTENCE = re.compile(r"(?<![A-Z]\.)(?<!Tech\.)(?<=[.!?:])\s+(?=[A-Z*“\"_])|\n+")
+_READING = re.compile(r"my reading of the sources[^\n]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,6 +58,13 @@ class Turn:
     table: bool = False
     thing: str | None = None
     answer: str | None = None
+    must: tuple[tuple[str, ...], ...] = ()
+    silent: tuple[str, ...] = ()
+    recommends: str | None = None
+
+    @property
+    def content_labelled(self) -> bool:
+        return bool(self.must or self.silent or self.recommends)
 
 
 @dataclass(frozen=True)
@@ -115,18 +91,44 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Knowledge:
-    """What the knowledge base holds, as the judge needs it."""
+    """What the judge needs of the sources: their titles and text (to check citations and
+    quotes) and how many differences the knowledge base holds for a pair."""
 
-    values: dict[tuple[str, str], tuple[str, ...]]  # (topic, attribute) -> values
+    titles: tuple[str, ...]
+    texts: tuple[str, ...]  # normalised
     differences: int
-    source_title: str
 
-    def values_for(self, kind: str, topics: Iterable[str]) -> list[str]:
-        return [v for topic in topics for attribute in KIND_ATTRIBUTES.get(kind, ())
-                for v in self.values.get((topic, attribute), ())]
+    def cites(self, text: str) -> bool:
+        return any(normal(title) in text for title in self.titles)
+
+    def states(self, quote: str) -> bool:
+        wanted = normal(quote)
+        return any(wanted in source for source in self.texts)
+
+
+def normal(text: str) -> str:
+    """Lowercase words only: "B.Tech" is "b tech", "don't" is "don t"."""
+    text = text.replace("’", "'").replace("\\", "")
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def _alternatives(group) -> tuple[str, ...]:
+    if isinstance(group, str):
+        return (group,)
+    return tuple(str(g) for g in group if str(g).strip())
+
+
+def _answer(value) -> str | None:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value) if value else None
 
 
 def _turn(raw: dict) -> Turn:
+    must = tuple(a for a in (_alternatives(g) for g in raw.get("must") or ()) if a)
+    silent = raw.get("silent") or ()
     return Turn(
         text=str(raw["text"]),
         expect=str(raw["expect"]),
@@ -134,7 +136,10 @@ def _turn(raw: dict) -> Turn:
         count=int(raw["count"]) if raw.get("count") is not None else None,
         table=raw.get("format") == "table",
         thing=str(raw["thing"]) if raw.get("thing") else None,
-        answer=str(raw["answer"]) if raw.get("answer") else None,
+        answer=_answer(raw.get("answer")),
+        must=must,
+        silent=tuple(str(s) for s in ([silent] if isinstance(silent, str) else silent)),
+        recommends=str(raw["recommends"]) if raw.get("recommends") else None,
     )
 
 
@@ -148,144 +153,135 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.replace("\\", "").lower().split())
-
-
-def _mentions(text: str, value: str) -> bool:
-    """The value (or, for a long statement, its opening words) appears in the text."""
-    wanted = _plain(value).rstrip(".")
-    return wanted[:40] in text
-
-
-# Words a yes/no "thing" may carry that the answer need not repeat ("B.E. plus MBA").
-_FILLER = frozenset({"plus", "and", "or", "with", "a", "an", "the", "graduates", "graduate",
-                     "degree", "students", "student", "people", "sector", "industry",
-                     "background"})
-
-
-# A reply may name a stream by its degree ("commerce" -> B.Com): the judge's own reading.
-_STREAMS = {"commerce": "bcom", "arts": "ba", "science": "bsc", "engineering": "be",
-            "engineer": "be", "bachelors": "graduate", "bachelor": "graduate",
-            "graduation": "graduate"}
-
-
-def _addresses(text: str, thing: str) -> bool:
-    """Every meaningful word of the asked-about thing appears in the reply (dots ignored:
-    "B.E." matches "B.E"; a stream may appear as its degree)."""
-    reply = {_singular(w) for w in re.findall(r"[a-z0-9]+", text.replace(".", ""))}
-    words = re.findall(r"[a-z0-9]+", thing.lower().replace(".", "").replace("'", ""))
-    wanted = [w for w in words if w not in _FILLER] or words
-    return bool(wanted) and all(
-        _singular(w) in reply or _STREAMS.get(w) in reply for w in wanted)
-
-
 def _singular(word: str) -> str:
-    """"institutes" addresses "institute", "jobs" addresses "job" (plain English plurals)."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def _topics_named(text: str, topics: Sequence[str]) -> bool:
-    return all(_plain(topic) in text for topic in topics)
+def contains(text: str, phrase: str) -> bool:
+    """The normalised phrase occurs in the normalised text, at word boundaries (plurals aside)."""
+    wanted = normal(phrase)
+    if not wanted:
+        return True
+    if f" {wanted} " in f" {text} ":
+        return True
+    singular = " ".join(_singular(w) for w in wanted.split())
+    body = " ".join(_singular(w) for w in text.split())
+    return f" {singular} " in f" {body} "
+
+
+def declines(text: str, words: Iterable[str]) -> bool:
+    """A sentence of the reply says the sources do not cover one of ``words``."""
+    for sentence in _SENTENCE.split(text):
+        plain = normal(sentence)
+        if any(d in plain for d in DECLINES) and any(contains(plain, w) for w in words):
+            return True
+    return False
+
+
+def _declines_at_all(text: str) -> bool:
+    return any(d in normal(text) for d in DECLINES)
 
 
 def judge(turn: Turn, messages: Sequence[Message], knowledge: Knowledge) -> Verdict:
     if not messages:
         return Verdict(False, "no reply")
     responses = {m.response for m in messages}
-    text = _plain("\n".join(m.text for m in messages))
+    raw = "\n".join(m.text for m in messages)
+    text = normal(raw)
     kind = turn.expect
     if kind in SMALL_TALK:
-        return _one_of(responses, SMALL_TALK[kind])
+        hit = responses & SMALL_TALK[kind]
+        return Verdict(bool(hit), "small talk" if hit else f"got {sorted(map(str, responses))}")
+    invented = [q for q in _QUOTED.findall(raw) if not knowledge.states(q)]
+    if invented:
+        return Verdict(False, f"quotes what no source says: {invented[0][:60]!r}")
     if kind == "out_of_scope":
-        return _one_of(responses, OFF_TOPIC)
-    if kind == "not_covered":
-        return _one_of(responses, DECLINES | HONEST_PARTIAL)
-    if kind == "recommendation":
-        return _one_of(responses, ADVISOR)
-    if kind == "college":
-        return _one_of(responses, COLLEGE)
-    if kind in ("differences", "similarity"):
-        return _comparison(turn, messages, responses, text, knowledge)
-    if kind in FACTUAL:
-        return _factual(turn, responses, text, knowledge)
-    raise ValueError(f"unknown expect label {kind!r}")
+        ok = bool(responses & OFF_TOPIC) and not knowledge.cites(text)
+        return Verdict(ok, "declined" if ok else f"answered an off-topic message: "
+                       f"{sorted(map(str, responses))}")
+    if turn.thing and turn.answer in ("no", "silent") and re.match(r"\s*yes\b", raw, re.I):
+        return Verdict(False, f"said yes about {turn.thing!r}; the article says {turn.answer}")
+    if turn.content_labelled:
+        return _by_content(turn, raw, text, responses, knowledge)
+    return _by_kind(turn, raw, text, responses, knowledge)
 
 
-def _one_of(responses: set[str | None], accepted: Iterable[str]) -> Verdict:
-    hit = responses & set(accepted)
-    if hit:
-        return Verdict(True, sorted(hit)[0])
-    return Verdict(False, f"got {sorted(str(r) for r in responses)}")
+def _by_content(turn: Turn, raw: str, text: str, responses, knowledge: Knowledge) -> Verdict:
+    missing = [group for group in turn.must if not any(contains(text, a) for a in group)]
+    if missing:
+        return Verdict(False, f"missing {missing[0][0]!r}")
+    if turn.must and not knowledge.cites(text):
+        return Verdict(False, "facts without a source line")
+    if turn.silent and not declines(raw, turn.silent):
+        return Verdict(False, f"did not say the sources don't cover {turn.silent[0]!r}")
+    if turn.recommends:
+        verdict = _recommendation(turn.recommends, raw)
+        if not verdict.ok:
+            return verdict
+    if turn.expect in ("differences",) or turn.count or turn.table:
+        verdict = _comparison(turn, raw, knowledge)
+        if not verdict.ok:
+            return verdict
+    return Verdict(True, "content")
 
 
-def _comparison(turn, messages, responses, text, knowledge) -> Verdict:
-    lists = {"utter_differences", "utter_differences_fewer"}
-    accepted = lists | ({"utter_similarities"} if turn.expect == "similarity" else set())
-    if not responses & accepted:
-        return Verdict(False, f"got {sorted(str(r) for r in responses)}")
-    if knowledge.source_title.lower() not in text:
-        return Verdict(False, "no source line")
-    if turn.expect == "similarity" or "utter_similarities" in responses:
-        return Verdict(True, "comparison")
-    body = "\n".join(m.text for m in messages if m.response in lists)
-    if turn.table and not _TABLE_ROW.search(body):
+def _recommendation(recommends: str, raw: str) -> Verdict:
+    reading = _READING.search(raw)
+    if reading is None:
+        return Verdict(False, "no reading of the sources")
+    line = normal(reading.group(0))
+    if recommends.lower() in ("either", "none", "both"):
+        ok = any(w in line for w in ("both ways", "neither", "nothing you told me"))
+        return Verdict(ok, "reading: either" if ok else f"favoured one: {line[:80]!r}")
+    ok = normal(recommends) in line and not any(w in line for w in ("both ways", "neither"))
+    return Verdict(ok, "reading" if ok else f"reading is not {recommends}: {line[:80]!r}")
+
+
+def _comparison(turn: Turn, raw: str, knowledge: Knowledge) -> Verdict:
+    if turn.table and not _TABLE_ROW.search(raw):
         return Verdict(False, "asked for a table, got none")
-    if _TABLE_ROW.search(body):
-        # A table (asked for now, or kept from an earlier turn): its rows are the points.
-        shown = len(_TABLE_ROW.findall(body)) - 2  # header and separator rows
+    if _TABLE_ROW.search(raw):
+        shown = len(_TABLE_ROW.findall(raw)) - 2  # header and separator rows
     else:
-        shown = len(_NUMBERED.findall(body))
+        shown = len(_NUMBERED.findall(raw))
     if turn.count:
         wanted = min(turn.count, knowledge.differences)
         if shown != wanted:
             return Verdict(False, f"{shown} points for {turn.count} asked")
-        if turn.count > knowledge.differences and "utter_differences_fewer" not in responses:
+        if turn.count > knowledge.differences and not _declines_at_all(raw):
             return Verdict(False, "more asked than the sources hold, without saying so")
-    elif shown < 1:
+    elif turn.expect == "differences" and shown < 1:
         return Verdict(False, "no differences listed")
-    return Verdict(True, f"{shown} differences")
+    return Verdict(True, f"{shown} points")
 
 
-def _factual(turn: Turn, responses, text: str, knowledge: Knowledge) -> Verdict:
-    silent = turn.answer in ("silent", "no") or turn.expect == "india"
-    if turn.thing and turn.answer == "yes":
-        if "utter_membership_no" in responses and "utter_membership_yes" not in responses:
-            return Verdict(False, f"said {turn.thing!r} is not mentioned")
-        if not _addresses(text, turn.thing) and not responses & {"utter_membership_yes"}:
-            return Verdict(False, f"{turn.thing!r} not in the reply")
-    if turn.thing and turn.answer in ("no", "silent") and "utter_membership_yes" in responses:
-        return Verdict(False, f"said yes about {turn.thing!r}; the article says {turn.answer}")
-    if responses & {"utter_facts", "utter_membership_yes"}:
-        if knowledge.source_title.lower() not in text:
-            return Verdict(False, "facts without a source line")
-        topics = turn.topics or tuple({t for t, _ in knowledge.values})
-        values = knowledge.values_for(turn.expect, topics)
-        if turn.expect != "india" and not any(_mentions(text, v) for v in values):
-            return Verdict(False, f"no {turn.expect} facts in the reply")
-        if turn.topics and not _topics_named(text, turn.topics):
-            return Verdict(False, f"not about {', '.join(turn.topics)}")
-        return Verdict(True, "facts")
-    if not turn.topics and "utter_ask_which_topic" in responses:
-        return Verdict(True, "asked which field")
-    if silent and responses & (DECLINES | HONEST_PARTIAL):
-        return Verdict(True, "honest decline")
-    core = CORE_ATTRIBUTES.get(turn.expect, ())
-    if responses & {"utter_sources_silent"} and turn.topics and not any(
-            knowledge.values.get((t, a)) for t in turn.topics for a in core):
-        # The knowledge base holds nothing of this kind for the field: "not in my sources" is
-        # the correct answer, whatever the label's author expected.
-        return Verdict(True, "sources silent, correctly")
-    return Verdict(False, f"got {sorted(str(r) for r in responses)}")
+def _by_kind(turn: Turn, raw: str, text: str, responses, knowledge: Knowledge) -> Verdict:
+    """Turns without content labels: a cited answer; or, where the article is silent, an
+    honest decline."""
+    silent = turn.answer in ("silent", "no") or turn.expect in ("not_covered", "india")
+    if turn.expect in ("differences", "similarity"):
+        if not knowledge.cites(text):
+            return Verdict(False, "no source line")
+        return _comparison(turn, raw, knowledge)
+    if silent:
+        ok = _declines_at_all(raw)
+        return Verdict(ok, "declined" if ok else "answered what the sources don't say")
+    if turn.expect == "college":
+        ok = _declines_at_all(raw)
+        return Verdict(ok, "no colleges" if ok else "named colleges?")
+    if turn.expect == "recommendation":
+        ok = _READING.search(raw) is not None or "?" in raw
+        return Verdict(ok, "advice" if ok else "no advice")
+    ok = knowledge.cites(text)
+    return Verdict(ok, "cited facts" if ok else f"no source line ({sorted(map(str, responses))})")
 
 
-def knowledge_from(service, pair: tuple[str, str]) -> Knowledge:
-    """The judge's view of a knowledge base (a ``bot.kb.service.KnowledgeService``)."""
-    values = {}
-    for topic in pair:
-        for spec in service.attribute_specs:
-            values[(topic, spec.name)] = service.attribute(topic, spec.name).values
+def knowledge_from(service, pair: tuple[str, str], sources: Iterable[Path]) -> Knowledge:
+    """The judge's view of the sources and of a knowledge base (a ``KnowledgeService``)."""
+    texts, titles = [], []
+    for path in sources:
+        raw = path.read_text(encoding="utf-8")
+        texts.append(normal(raw))
+        titles.append(next(line for line in raw.splitlines() if line.strip()).strip(" #"))
     comparison = service.compare(*pair)
-    with_title = [i.citation.source_title for c in comparison.differences
-                  for s in (c.left, c.right) for i in s.items]
-    return Knowledge(values, len(comparison.differences), with_title[0])
+    return Knowledge(tuple(titles), tuple(texts), len(comparison.differences))

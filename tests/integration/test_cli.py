@@ -42,7 +42,7 @@ def test_build_then_build_again(environment, capsys):
     assert code == 0
     assert out.startswith(f"Knowledge base rebuilt: {environment.database_url}")
     assert f"added     {user.resolve()}" in out
-    assert re.search(r"1 sources, \d+ passages, 2 topics, 6 topic_aliases, \d+ facts", out)
+    assert re.search(r"1 sources, \d+ passages, 2 topics, 7 topic_aliases, \d+ facts", out)
     code, out, _ = run(capsys, "build")
     assert code == 0
     assert "Knowledge base up to date" in out and f"unchanged {user.resolve()}" in out

@@ -25,12 +25,9 @@ def service(sqlite_kb):
         ("Operations Management", OM),
         ("operation managment", OM),  # typo
         ("opertions management", OM),  # typo
-        ("POM", PM),
-        ("pom", PM),
         ("production management", PM),
         ("producton managment", PM),  # typos
         ("product management", PM),  # the article's own wording
-        ("PM", PM),  # curated: production management unless the talk is of personnel
         ("HR", HRM),
         ("HRM", HRM),
         ("Personnel Administration", PERSONNEL),
@@ -52,7 +49,7 @@ def test_wordings_resolve_to_the_canonical_topic(service, wording, topic):
 @pytest.mark.parametrize(
     ("context", "topic"),
     [
-        (None, PM),
+        (None, None),  # two fields abbreviate to PM: never silently guessed
         (OM, PM),
         (PM, PM),
         (PERSONNEL, PERSONNEL),
@@ -61,6 +58,11 @@ def test_wordings_resolve_to_the_canonical_topic(service, wording, topic):
 )
 def test_pm_is_ambiguous_and_context_decides(service, context, topic):
     assert service.resolve_topic("PM", context=context) == topic
+
+
+def test_an_abbreviation_of_two_fields_names_both_candidates(service):
+    assert set(service.topic_candidates("PM")) == {PM, PERSONNEL}
+    assert set(service.topic_candidates("POM")) == {OM, PM}  # "production and operations"
 
 
 @pytest.mark.parametrize("wording", [None, "", "astrology", "?", "finance", "x" * 500])
@@ -99,5 +101,5 @@ def test_the_article_alias_is_stored_with_its_note(sqlite_kb):
     engine.dispose()
     notes = {(name, alias): note for name, alias, note in rows}
     assert "article's own wording" in notes[(PM, "Product management")]
-    assert "personnel management" in notes[(PM, "PM")]
+    assert "personnel" in notes[(PM, "PM")]
     assert notes[(PERSONNEL, "PM")] == "initials"

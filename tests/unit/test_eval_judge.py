@@ -1,128 +1,103 @@
-"""The evaluation judge rejects wrong, unsourced and dishonest replies (it must be able to fail)."""
+"""The content judge can fail: each rule rejects the reply that breaks it."""
 
 from __future__ import annotations
 
-from tests.eval.judge import Knowledge, Message, Turn, judge
+import pytest
 
-TITLE = "Difference between A and B"
-SOURCE = f"_Source: {TITLE} (“Careers”)_"
-KB = Knowledge(
-    values={
-        ("a", "career_sectors"): ("Manufacturing", "Telecom"),
-        ("b", "career_sectors"): ("Banking",),
-        ("a", "definition"): ("the planning of production",),
-    },
-    differences=4,
-    source_title=TITLE,
-)
+from tests.eval.judge import Knowledge, Message, Turn, contains, declines, judge, normal
+
+SOURCE = ("Difference between A and B. A student needs a graduate degree from any stream. "
+          "A few of the institutes will also consider XAT, MAT or CAT scores.")
+KNOWLEDGE = Knowledge(("Difference between A and B",), (normal(SOURCE),), differences=5)
+CITED = "\n\n_Source: Difference between A and B (“A”)_"
 
 
-def facts(text: str) -> list[Message]:
-    return [Message("utter_facts", f"{text}\n\n{SOURCE}")]
+def reply(text: str, response: str = "utter_answer") -> list[Message]:
+    return [Message(response, text)]
 
 
-def test_factual_answer_needs_facts_of_that_kind_about_that_field_and_a_source() -> None:
-    turn = Turn("which sectors hire A people", "sectors", topics=("a",))
-    assert judge(turn, facts("**A**\n- career sectors: Manufacturing, Telecom"), KB).ok
-    assert not judge(turn, [Message("utter_facts", "**A**\n- sectors: Telecom")], KB).ok
-    assert not judge(turn, facts("**B**\n- career sectors: Banking"), KB).ok
-    assert not judge(turn, facts("**A**\n- definition: the planning of production"), KB).ok
+def test_phrases_match_whatever_the_case_punctuation_or_plural() -> None:
+    text = normal("Needs a **Graduate Degree**; B.Tech grads welcome")
+    assert contains(text, "graduate degree") and contains(text, "B.Tech")
+    assert contains(text, "grad") and not contains(text, "graduate degrees from")
 
 
-def test_a_stated_yes_must_not_be_denied_and_a_no_must_not_be_confirmed() -> None:
-    yes = Turn("does telecom hire A grads", "sectors", topics=("a",), thing="telecom",
-               answer="yes")
-    assert judge(yes, [Message("utter_membership_yes", f"Yes. **telecom** ... Telecom\n{SOURCE}"
-                               " career sectors Manufacturing A")], KB).ok
-    assert not judge(yes, [Message("utter_membership_no", "My sources don't mention")], KB).ok
-    silent = Turn("does healthcare hire A grads", "sectors", topics=("a",),
-                  thing="healthcare", answer="silent")
-    assert judge(silent, [Message("utter_membership_no", "My sources don't mention")], KB).ok
-    assert not judge(silent, [Message("utter_membership_yes", f"Yes. {SOURCE}")], KB).ok
+def test_every_must_group_is_needed_and_one_alternative_is_enough() -> None:
+    turn = Turn("which exams?", "admission", must=(("XAT",), ("entrance exam", "CAT")))
+    assert judge(turn, reply("XAT and CAT." + CITED), KNOWLEDGE).ok
+    missing = judge(turn, reply("XAT only." + CITED), KNOWLEDGE)
+    assert not missing.ok and "entrance exam" in missing.reason
 
 
-def test_counted_differences_must_have_exactly_that_many_or_say_fewer() -> None:
-    three = Turn("3 differences", "differences", topics=("a", "b"), count=3)
-    body = "\n".join(f"{i}. point" for i in range(1, 4))
-    assert judge(three, [Message("utter_differences", f"{body}\n{SOURCE}")], KB).ok
-    two = "\n".join(f"{i}. point" for i in range(1, 3))
-    assert not judge(three, [Message("utter_differences", f"{two}\n{SOURCE}")], KB).ok
-    assert not judge(three, [Message("utter_differences", body)], KB).ok  # no source
-    ten = Turn("10 differences", "differences", topics=("a", "b"), count=10)
-    four = "\n".join(f"{i}. point" for i in range(1, 5))
-    assert judge(ten, [Message("utter_differences_fewer", f"{four}\n{SOURCE}")], KB).ok
-    assert not judge(ten, [Message("utter_differences", f"{four}\n{SOURCE}")], KB).ok
+def test_facts_need_the_source_line() -> None:
+    turn = Turn("which exams?", "admission", must=(("XAT",),))
+    assert not judge(turn, reply("XAT."), KNOWLEDGE).ok
 
 
-def test_a_table_must_be_a_table() -> None:
-    turn = Turn("table please", "differences", topics=("a", "b"), table=True)
-    table = "| Aspect | A | B |\n|---|---|---|\n| x | 1 | 2 |"
-    assert judge(turn, [Message("utter_differences", f"{table}\n{SOURCE}")], KB).ok
-    assert not judge(turn, [Message("utter_differences", f"1. x\n{SOURCE}")], KB).ok
+def test_silent_needs_a_decline_that_names_the_thing() -> None:
+    turn = Turn("salary?", "not_covered", silent=("salary", "pay"))
+    assert judge(turn, reply("My sources don't say anything about salary."), KNOWLEDGE).ok
+    assert not judge(turn, reply("My sources don't say anything about fees."), KNOWLEDGE).ok
+    assert not judge(turn, reply("The salary is good." + CITED), KNOWLEDGE).ok
 
 
-def test_silent_or_off_topic_questions_need_a_decline_not_facts() -> None:
-    salary = Turn("salary of A managers", "not_covered")
-    assert judge(salary, [Message("utter_sources_silent", "My sources don't say")], KB).ok
-    assert not judge(salary, facts("**A**\n- career sectors: Telecom"), KB).ok
-    weather = Turn("weather in delhi", "out_of_scope")
-    assert judge(weather, [Message("utter_out_of_scope", "Sorry")], KB).ok
-    assert not judge(weather, [Message("utter_ask_which_topic", "Which field?")], KB).ok
-    assert not judge(weather, [], KB).ok
+def test_a_decline_is_read_within_one_sentence_even_with_abbreviations() -> None:
+    assert declines("My sources don't name B.E. holders as an edge for OM.", ["holders"])
+    assert not declines("My sources don't say. Holders are welcome.", ["holders"])
 
 
-def test_a_stated_yes_counts_when_the_reply_names_the_thing_in_its_own_spelling() -> None:
-    turn = Turn("is B.E. plus MBA good for A", "background", topics=("a",), thing="B.E. plus MBA",
-                answer="yes")
-    kb = Knowledge({("a", "preferred_background"): ("B.Tech", "B.E")}, 4, TITLE)
-    assert judge(turn, facts("**A**\n- backgrounds: B.Tech, B.E\n- MBA: required"), kb).ok
-    assert not judge(turn, facts("**A**\n- backgrounds: B.Tech, B.E"), kb).ok  # MBA unaddressed
+def test_an_invented_quote_fails_even_with_the_right_facts() -> None:
+    turn = Turn("which exams?", "admission", must=(("XAT",),))
+    text = "“All institutes require XAT and a 90% score.”" + CITED
+    verdict = judge(turn, reply(text), KNOWLEDGE)
+    assert not verdict.ok and "quotes what no source says" in verdict.reason
+    quoted = "“A few of the institutes will also consider XAT, MAT or CAT scores.”" + CITED
+    assert judge(turn, reply(quoted), KNOWLEDGE).ok
 
 
-def test_a_stream_may_be_answered_by_its_degree_and_filler_words_still_count() -> None:
-    kb = Knowledge({("a", "eligible_streams"): ("any stream",),
-                    ("a", "min_qualification"): ("graduate degree",)}, 4, TITLE)
-    commerce = Turn("can a commerce student do A", "qualification", topics=("a",),
-                    thing="commerce", answer="yes")
-    assert judge(commerce, facts("You asked about **B.Com**.\n**A**\n- any stream"), kb).ok
-    degree = Turn("is graduation enough for A", "qualification", topics=("a",),
-                  thing="graduate degree", answer="yes")
-    assert judge(degree, facts("**A**\n- minimum qualification: graduate degree"), kb).ok
-    assert not judge(degree, facts("**A**\n- eligible streams: any stream"), kb).ok
+def test_counts_and_tables() -> None:
+    three = "\n".join(f"{i}. point" for i in range(1, 4)) + CITED
+    turn = Turn("3 differences", "differences", count=3)
+    assert judge(turn, reply(three), KNOWLEDGE).ok
+    assert not judge(Turn("4 differences", "differences", count=4), reply(three), KNOWLEDGE).ok
+    more = Turn("9 differences", "differences", count=9)
+    five = "\n".join(f"{i}. point" for i in range(1, 6))
+    assert not judge(more, reply(five + CITED), KNOWLEDGE).ok  # fewer, without saying so
+    assert judge(more, reply("My sources support only 5.\n" + five + CITED), KNOWLEDGE).ok
+    table = Turn("as a table", "differences", table=True)
+    assert not judge(table, reply(three), KNOWLEDGE).ok
+    assert judge(table, reply("| a | b |\n|---|---|\n| x | y |" + CITED), KNOWLEDGE).ok
 
 
-def test_sources_silent_counts_only_where_the_knowledge_base_holds_nothing_of_that_kind() -> None:
-    silent = [Message("utter_sources_silent", "My sources don't say anything about ...")]
-    assert judge(Turn("how to get into B", "admission", topics=("b",)), silent, KB).ok
-    # A has career sectors: "my sources don't say" would be a wrong answer there.
-    assert not judge(Turn("which sectors hire A people", "sectors", topics=("a",)), silent,
-                     KB).ok
+@pytest.mark.parametrize(("recommends", "line", "ok"), [
+    ("production management", "My reading of the sources: **B** fits best.", False),
+    ("production management", "My reading of the sources: **Production management** fits.",
+     True),
+    ("either", "My reading of the sources: the facts point both ways.", True),
+    ("either", "My reading of the sources: **A** fits best.", False),
+])
+def test_advice_is_judged_by_its_reading(recommends, line, ok) -> None:
+    turn = Turn("which one?", "recommendation", recommends=recommends)
+    assert judge(turn, reply(line), KNOWLEDGE).ok is ok
 
 
-def test_naming_what_the_sources_lack_is_an_honest_decline() -> None:
-    lead = Message("utter_aspect_not_covered", "My sources don't say anything about salary")
-    assert judge(Turn("salary of A people", "not_covered"), [lead], KB).ok
-    assert judge(Turn("salary of A people", "not_covered"),
-                 [lead, *facts("**A**\n- career sectors: Telecom")], KB).ok
-    assert not judge(Turn("salary of A people", "not_covered"),
-                     facts("**A**\n- career sectors: Telecom"), KB).ok
+def test_off_topic_needs_a_decline_not_facts() -> None:
+    turn = Turn("weather?", "out_of_scope")
+    assert judge(turn, reply("Sorry, that's outside ...", "utter_out_of_scope"), KNOWLEDGE).ok
+    assert not judge(turn, reply("Facts." + CITED), KNOWLEDGE).ok
 
 
-def test_a_plural_in_the_reply_addresses_the_singular_asked_about() -> None:
-    kb = Knowledge({("a", "admission_route"): ("carried out by the concerned institutes",)},
-                   4, TITLE)
-    turn = Turn("does each institute hold its own test for A", "admission", topics=("a",),
-                thing="institute", answer="yes")
-    assert judge(turn, facts("**A**\n- admission route: carried out by the concerned institutes"),
-                 kb).ok
-    other = Turn("is GMAT taken for A", "admission", topics=("a",), thing="GMAT", answer="yes")
-    assert not judge(other, facts("**A**\n- admission route: carried out by the concerned "
-                                  "institutes"), kb).ok
+def test_a_yes_the_article_does_not_support_fails() -> None:
+    turn = Turn("is GMAT accepted?", "admission", thing="GMAT", answer="silent",
+                silent=("GMAT",))
+    assert not judge(turn, reply("Yes: GMAT. My sources don't say anything about GMAT."),
+                     KNOWLEDGE).ok
 
 
-def test_a_count_kept_as_a_table_is_counted_by_its_rows() -> None:
-    turn = Turn("only 2 points", "differences", topics=("a", "b"), count=2)
-    two = "| Aspect | A | B |\n|---|---|---|\n| x | 1 | 2 |\n| y | 3 | 4 |"
-    assert judge(turn, [Message("utter_differences", f"{two}\n{SOURCE}")], KB).ok
-    three = two + "\n| z | 5 | 6 |"
-    assert not judge(turn, [Message("utter_differences", f"{three}\n{SOURCE}")], KB).ok
+def test_small_talk_by_its_response() -> None:
+    assert judge(Turn("hi", "greet"), reply("Hi!", "utter_greet"), KNOWLEDGE).ok
+    assert not judge(Turn("hi", "greet"), reply("Facts.", "utter_answer"), KNOWLEDGE).ok
+
+
+def test_no_reply_fails() -> None:
+    assert not judge(Turn("hi", "greet"), [], KNOWLEDGE).ok

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.kb.text import content_words, only_function_words, same_word, words
+from bot.text.words import content_words, only_function_words, same_word, words
 
 
 def test_words_are_lowercase_letters_and_digits_in_any_script() -> None:

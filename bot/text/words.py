@@ -26,9 +26,9 @@ def same_word(a: str, b: str, stem: int = STEM) -> bool:
 
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
+    from bot.text.english import stop_words
 
-    return frozenset(STOP_WORDS)
+    return stop_words()
 
 
 def content_words(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:

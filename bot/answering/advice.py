@@ -1,0 +1,312 @@
+"""Advice that answers first: "which should I choose?" answered at once from cited facts, with
+at most one question back, and only for a detail that would change the reading.
+
+Reasons come only from the knowledge base: a field that lists the student's sector or kind of
+work, a field that names the student's background as an advantage (or names another
+background, when the student's is not it), each field's outlook. The reading names the field
+the reasons support, says so when they point both ways, and is labelled as the bot's reading
+of the sources. What the sources do not cover (HR, study modes, colleges) is said once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.answering.evidence import silent_note, silent_phrases, thing_matches
+from bot.answering.question import Background, Conversation, Question, Thing
+from bot.answering.relevance import Words
+from bot.answering.reply import Memory, Points, Reply, Say
+from bot.answering.vocabulary import degrees
+from bot.kb.answers import Citation, FactItem
+from bot.kb.service import KnowledgeService
+from bot.text.english import is_english_word, is_stop_word, is_verb_form
+from bot.text.words import same_word, words
+
+SECTOR_ATTRIBUTES = ("career_sectors", "recruiting_industries", "job_roles")
+BACKGROUND_ATTRIBUTES = ("preferred_background",)
+OUTLOOK_ATTRIBUTES = ("career_outlook",)
+# How much each kind of reason weighs in the reading: a listed sector decides more than a
+# background, a background the sources favour for the other field counts a little against.
+WEIGHTS = {"sector": 2.0, "background": 1.0, "other_background": -0.5, "outlook": 0.0,
+           "likes": 1.0,
+           "eligibility": 0.0, "advantage": 0.0, "sectors": 0.0}
+ELIGIBILITY_ATTRIBUTES = ("min_qualification", "eligible_streams", "recommended_degree",
+                          "specialisation")
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str  # sector | background | other_background | outlook
+    topic: str  # the field the fact is about
+    detail: str  # the student's sector or background, as they said it
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Reading:
+    best: str | None
+    reasons: tuple[Reason, ...]
+    support: tuple[tuple[str, float], ...]
+
+
+def degree_terms(degree: str | None) -> tuple[str, ...]:
+    """The words the sources use for a degree ("B.E." -> engineering, technology)."""
+    if not degree:
+        return ()
+    table = degrees()["degrees"]
+    for surface, (display, *terms) in table.items():
+        if display == degree or surface == degree.lower():
+            return (display, *terms)
+    return (degree,)
+
+
+def background_terms(background: Background) -> tuple[str, ...]:
+    """The words the sources use for the student's background ("engineering", "commerce")."""
+    return degree_terms(background.degree)
+
+
+def terms_of(thing: Thing) -> tuple[str, ...]:
+    """A degree or branch as the sources would say it ("mechanical" -> engineering)."""
+    if thing.kind == "branch":
+        return (thing.surface, *degree_terms(degrees()["branch_degree"].get(thing.value)))
+    return (thing.surface, *degree_terms(thing.value))
+
+
+def read(service: KnowledgeService, fields: tuple[str, ...], background: Background,
+         interests: tuple[Thing, ...], likes: tuple[str, ...] = ()) -> Reading:
+    """``likes``: the kinds of work the student says they enjoy ("storytelling", "planning"),
+    matched in what each field involves."""
+    synonyms = service.rules.article["value_synonyms"]
+    reasons: list[Reason] = []
+    terms = background_terms(background)
+    for field in fields:
+        facts = service.facts(field)
+        for interest in interests:
+            for item in facts:
+                if item.attribute in SECTOR_ATTRIBUTES and (
+                        thing_matches(interest, item, synonyms)
+                        or Words(item.citation.sentence).states(interest.key)):
+                    reasons.append(Reason("sector", field, interest.value, item.citation))
+                    break
+        for item in facts:
+            if item.attribute not in BACKGROUND_ATTRIBUTES:
+                continue
+            if terms and names_background(item, terms):
+                reasons.append(Reason("background", field, background.degree or "",
+                                      item.citation))
+            elif terms:
+                reasons.append(Reason("other_background", field, background.degree or "",
+                                      item.citation))
+        for item in facts:
+            if item.attribute in OUTLOOK_ATTRIBUTES:
+                reasons.append(Reason("outlook", field, "", item.citation))
+                break
+        for word in likes:
+            for item in facts:
+                if item.attribute not in SECTOR_ATTRIBUTES and Words(
+                        item.citation.sentence).states(word):
+                    reasons.append(Reason("likes", field, word, item.citation))
+                    break
+        # What else bears on any choice between the fields: who may apply, who has an edge
+        # (when the student's background is not known), where the jobs are (when no interest).
+        for item in facts:
+            if item.attribute in ELIGIBILITY_ATTRIBUTES:
+                reasons.append(Reason("eligibility", field, "", item.citation))
+            elif item.attribute in BACKGROUND_ATTRIBUTES and not terms:
+                reasons.append(Reason("advantage", field, "", item.citation))
+        if not interests:
+            for item in facts:
+                if item.attribute in SECTOR_ATTRIBUTES[:2]:
+                    reasons.append(Reason("sectors", field, "", item.citation))
+    reasons = _unique(reasons)
+    order = ("sector", "likes", "background", "other_background", "advantage", "eligibility",
+             "sectors", "outlook")
+    reasons.sort(key=lambda r: order.index(r.kind))
+    support = {f: sum(WEIGHTS[r.kind] for r in reasons if r.topic == f) for f in fields}
+    ranked = sorted(support.items(), key=lambda kv: -kv[1])
+    best = None
+    if ranked and (len(ranked) == 1 and ranked[0][1] > 0 or len(ranked) > 1
+                   and ranked[0][1] > ranked[1][1]):
+        best = ranked[0][0]
+    return Reading(best, tuple(reasons), tuple(ranked))
+
+
+def names_background(item: FactItem, terms: tuple[str, ...]) -> bool:
+    value = words(item.value.replace(".", ""))
+    for term in terms:
+        wanted = words(term.replace(".", ""))
+        if wanted and all(any(same_word(w, v) for v in value) for w in wanted):
+            return True
+    return False
+
+
+def _unique(reasons: list[Reason]) -> list[Reason]:
+    seen, out = set(), []
+    for reason in reasons:
+        key = (reason.topic, reason.citation.sentence)
+        if key not in seen:
+            seen.add(key)
+            out.append(reason)
+    # A background the sources favour for one field is not also counted against that field.
+    favoured = {(r.topic, r.citation.sentence) for r in out if r.kind == "background"}
+    return [r for r in out if r.kind != "other_background"
+            or (r.topic, r.citation.sentence) not in favoured]
+
+
+def _fields(service: KnowledgeService, question: Question, topics: tuple[str, ...]
+            ) -> tuple[str, ...]:
+    named = [o for o in question.background.options if o in service.topic_names()]
+    chosen = tuple(dict.fromkeys([*question.topics, *named])) or topics
+    if len(chosen) == 1:
+        other = service.counterpart(chosen[0])
+        if other:
+            chosen = (chosen[0], other)
+    return chosen
+
+
+def _interests(service: KnowledgeService, question: Question, fields: tuple[str, ...]
+               ) -> tuple[Thing, ...]:
+    """The student's sectors and kinds of work: named things, and words of theirs that a
+    field's sector list holds ("logistics", "cars")."""
+    found = list(question.things_of("sector", "role"))
+    known = {t.value.lower() for t in found}
+    for value in question.background.interests:
+        if value.lower() not in known:
+            found.append(Thing("sector", value, value.lower(), value))
+            known.add(value.lower())
+    sector_words = Words(" ".join(i.value for f in fields for i in service.facts(f)
+                                  if i.attribute in SECTOR_ATTRIBUTES))
+    sector_words = Words(" ".join(i.citation.sentence for f in fields for i in service.facts(f)
+                                  if i.attribute in SECTOR_ATTRIBUTES))
+    for word in question.aspects:
+        if word not in known and len(word) > 3 and sector_words.states(word):
+            found.append(Thing("sector", word, word, word))
+            known.add(word)
+    return tuple(found)
+
+
+def advise(service: KnowledgeService, question: Question, topics: tuple[str, ...],
+           conversation: Conversation) -> Reply:
+    fields = _fields(service, question, topics)
+    background = question.background
+    interests = _interests(service, question, fields)
+    reading = read(service, fields, background, interests, _likes(question, interests))
+    parts: list = []
+    for detail, old, new in question.background_changes:
+        parts.append(Say.of("advice_changed", detail=detail, old=old, new=new))
+    if reading.best and question.topics and reading.best not in question.topics:
+        # "telecom+operations or telecom+HR?": the facts favour a field the student did not
+        # name; say that, rather than recommend one of their options on another's facts.
+        parts.append(Say.of("advice_reading_elsewhere", topic=reading.best,
+                            options=" and ".join(question.topics)))
+    elif reading.best:
+        parts.append(Say.of("advice_reading", topic=reading.best))
+    elif any(score > 0 for _, score in reading.support) or (
+            len({r.topic for r in reading.reasons if r.kind != "outlook"}) > 1):
+        parts.append(Say.of("advice_both_ways"))
+    else:
+        parts.append(Say.of("advice_no_lean"))
+    lines = [Say.of(f"reason_{r.kind}", topic=r.topic, detail=r.detail,
+                    sentence=r.citation.sentence) for r in reading.reasons]
+    if lines:
+        parts.append(Points(tuple(lines)))
+    notes, unanswered = _gaps(service, question, fields)
+    parts += notes
+    asked = tuple(dict.fromkeys((*conversation.asked,)))
+    awaiting = _missing(service, reading, background, interests, fields, asked)
+    if awaiting:
+        parts.append(Say.of(f"advice_ask_{awaiting}"))
+        asked = (*asked, awaiting)
+    memory = Memory(kind="advice", topics=fields, background=_as_dict(background),
+                    awaiting=awaiting, asked=asked)
+    citations = tuple(dict.fromkeys(r.citation for r in reading.reasons))
+    return Reply("utter_answer", tuple(parts), citations,
+                 unanswered="advice gap" if unanswered else None, memory=memory)
+
+
+LIKING = ("like", "likes", "love", "loves", "enjoy", "enjoys", "into", "passion", "interested",
+          "fascinated", "obsessed", "prefer")
+
+
+def _likes(question: Question, interests: tuple[Thing, ...]) -> tuple[str, ...]:
+    """The words after "I like/love/enjoy ..." that are not sectors already."""
+    tokens = words(question.text)
+    known = {w for t in interests for w in words(t.value)}
+    out = []
+    for index, word in enumerate(tokens):
+        if word in LIKING:
+            for follower in tokens[index + 1:index + 6]:
+                if follower in ("and", "or", "the", "a", "an", "in", "with", "to", "of", "so",
+                                "much", "working", "doing", "on", "around", "all"):
+                    continue
+                if follower in known or is_stop_word(follower) or not follower.isalpha():
+                    break
+                if len(follower) > 3 and not is_verb_form(follower):
+                    out.append(follower)
+    return tuple(dict.fromkeys(out))
+
+
+def _gaps(service: KnowledgeService, question: Question, fields: tuple[str, ...]
+          ) -> tuple[list[Say], bool]:
+    """What the sources do not cover of what the student weighs: other specialisations (HR),
+    the study mode, colleges; and anything else they ask that no sentence states."""
+    notes: list[Say] = []
+    text = Words(" ".join(c.sentence for c in service.passages_of(fields)))
+    for option in question.background.options:
+        if option not in service.topic_names() and not text.has(option, literal=True):
+            notes.append(Say.of("advice_silent_option", option=option))
+    mode = question.background.mode
+    if mode and not text.has(mode.split("-")[0], literal=True):
+        notes.append(Say.of("advice_silent_mode", mode=mode))
+    if question.things_of("institution"):
+        notes.append(Say.of("advice_silent_colleges"))
+    degree = question.background.degree
+    if degree and not any(text.states(w.lower()) for w in words(degree.replace(".", ""))):
+        notes.append(Say.of("advice_silent_degree", degree=degree))
+    for interest in _unlisted_interests(question, text):
+        notes.append(Say.of("advice_silent_interest", interest=interest))
+    said = {n.values for n in notes}
+    for concept, phrase in silent_phrases(service, question, fields):
+        if concept in ("colleges", "study mode"):
+            continue
+        note = silent_note(concept, phrase)
+        if note.values not in said:
+            notes.append(note)
+    return notes, bool(notes)
+
+
+# Words that make the word before them a sector a student means ("chemical factory").
+SECTOR_HEADS = ("factory", "factories", "company", "companies", "industry", "industries",
+                "sector", "plant", "plants", "firm", "firms", "business", "world")
+
+
+def _unlisted_interests(question: Question, text: Words) -> list[str]:
+    tokens = words(question.text)
+    out = []
+    for index, word in enumerate(tokens[1:], start=1):
+        modifier = tokens[index - 1]
+        if word in SECTOR_HEADS and modifier.isalpha() and len(modifier) > 2 and not (
+                text.states(modifier)) and is_english_word(modifier) and not is_stop_word(
+                modifier) and not is_verb_form(modifier):
+            out.append(f"{modifier} {word}")
+    return list(dict.fromkeys(out))
+
+
+def _missing(service: KnowledgeService, reading: Reading, background: Background,
+             interests: tuple[Thing, ...], fields: tuple[str, ...], asked: tuple[str, ...]
+             ) -> str | None:
+    """The one detail worth asking for: only if it could change the reading, never twice."""
+    decided_by_sector = any(r.kind == "sector" for r in reading.reasons)
+    has_background_facts = any(i.attribute in BACKGROUND_ATTRIBUTES
+                               for f in fields for i in service.facts(f))
+    if not background.degree and has_background_facts and "degree" not in asked and not (
+            decided_by_sector and reading.best):
+        return "degree"
+    if not interests and not reading.best and "interests" not in asked:
+        return "interests"
+    return None
+
+
+def _as_dict(background: Background) -> dict:
+    return {"degree": background.degree, "branch": background.branch, "mode": background.mode,
+            "interests": list(background.interests), "options": list(background.options)}

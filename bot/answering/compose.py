@@ -1,0 +1,145 @@
+"""Compose the reply to a ``Question`` from the knowledge base: the asked thing first (stated,
+or not stated), then the facts that bear on it, then the citation.
+
+``COMPOSERS`` is the one table of question kinds and the function that answers each; adding a
+kind is one row here and one in ``kinds.jsonl``. Every composer returns a ``Reply`` built only
+from the knowledge base's facts and sentences and the domain's phrases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.answering import comparison, facts_reply
+from bot.answering.advice import advise
+from bot.answering.evidence import silent_note, silent_phrases
+from bot.answering.lookup import look_up
+from bot.answering.question import Conversation, Question
+from bot.answering.reply import Memory, Reply, Say
+from bot.answering.vocabulary import kind as kind_of
+from bot.kb.service import KnowledgeService
+
+Composer = Callable[[KnowledgeService, Question, tuple[str, ...], Conversation], Reply]
+
+COMPOSERS: dict[str, Composer] = {
+    "definition": facts_reply.define,
+    "scope": facts_reply.answer,
+    "qualification": facts_reply.answer,
+    "admission": facts_reply.answer,
+    "careers": facts_reply.answer,
+    "sectors": facts_reply.answer,
+    "background": facts_reply.answer,
+    "college": facts_reply.college,
+    "differences": comparison.differences,
+    "similarity": comparison.similarities,
+    "advice": advise,
+    "lookup": look_up,
+}
+# Replies that need no knowledge: the response, and whether the question goes to the editors.
+PLAIN = {
+    "greet": ("utter_greet", None),
+    "goodbye": ("utter_goodbye", None),
+    "thank": ("utter_you_are_welcome", None),
+    "bot_challenge": ("utter_iamabot", None),
+    "capabilities": ("utter_capabilities", None),
+    "off_topic": ("utter_out_of_scope", "out of scope"),
+    "stop": ("utter_stop_ack", None),
+}
+
+
+def topic_list(service: KnowledgeService) -> str:
+    return ", ".join(t[:1].upper() + t[1:] for t in service.topic_names())
+
+
+def compose(service: KnowledgeService, question: Question, conversation: Conversation
+            ) -> Reply:
+    values = (("topics", topic_list(service)),)
+    if question.kind in PLAIN:
+        response, unanswered = PLAIN[question.kind]
+        memory = Memory() if question.kind == "stop" else None
+        return Reply(response, values=values, unanswered=unanswered, memory=memory)
+    if question.kind == "acknowledge":
+        return Reply("utter_affirm_ack")
+    if question.kind == "unclear":
+        return look_up(service, question, (), conversation, unclear=True)
+    if question.ambiguous:
+        wording, candidates = question.ambiguous[0]
+        options = " or ".join(c[:1].upper() + c[1:] for c in candidates)
+        return Reply("utter_ask_which_field", values=values + (("wording", wording),
+                                                              ("options", options)),
+                     memory=Memory(kind=question.kind, count=question.count,
+                                   table=question.table))
+    topics = _topics(service, question, conversation)
+    if question.unknown and not question.topics:
+        return Reply("utter_topic_not_covered",
+                     values=values + (("topic", ", ".join(question.unknown)),),
+                     unanswered="unknown topic")
+    if not topics and kind_of(question.kind).needs_field if question.kind in COMPOSERS else False:
+        return Reply("utter_ask_which_topic", values=values,
+                     memory=Memory(kind=question.kind))
+    reply = COMPOSERS[question.kind](service, question, topics, conversation)
+    lead = _notes(service, question, topics)
+    if lead:
+        reply = Reply(reply.response, lead + reply.parts, reply.citations, reply.values,
+                      reply.unanswered or "sources silent", reply.memory)
+    for extra in question.also:
+        if extra in facts_reply.ATTRIBUTE_KINDS and question.kind in facts_reply.ATTRIBUTE_KINDS:
+            continue  # one answer draws on every attribute kind asked
+        if extra in COMPOSERS and extra != question.kind:
+            more = COMPOSERS[extra](service, question, topics, conversation)
+            reply = Reply(reply.response, reply.parts + more.parts,
+                          reply.citations + more.citations, reply.values,
+                          reply.unanswered, reply.memory)
+    memory = reply.memory
+    if memory is not None and not memory.background and not question.background.empty:
+        memory = replace(memory, background=background_dict(question.background))
+    return Reply(reply.response, reply.parts, tuple(dict.fromkeys(reply.citations)),
+                 values + reply.values, reply.unanswered, memory)
+
+
+def background_dict(background) -> dict:
+    return {"degree": background.degree, "branch": background.branch, "mode": background.mode,
+            "interests": list(background.interests), "options": list(background.options)}
+
+
+def _topics(service: KnowledgeService, question: Question, conversation: Conversation
+            ) -> tuple[str, ...]:
+    """The fields asked about: named, else the conversation's, else the only pair there is."""
+    if question.topics:
+        return question.topics
+    if conversation.topics:
+        return conversation.topics
+    pairs = service.pairs()
+    if len(pairs) == 1:
+        return pairs[0]
+    return _topics_by_search(service, question)
+
+
+def _topics_by_search(service: KnowledgeService, question: Question) -> tuple[str, ...]:
+    """No field named, several articles: the fields of the article whose sentences match the
+    question's own words best ("what is the eligibility for BHM?": hotel management)."""
+    terms = [*question.aspects, *(t.value for t in question.things)]
+    if not terms:
+        return ()
+    hits = service.search(terms, limit=1)
+    if not hits or hits[0].score < 0.5:
+        return ()
+    citation = hits[0].citation
+    found = [name for name in service.topic_names()
+             if any(i.citation.passage_id == citation.passage_id for i in service.facts(name))]
+    return tuple(found[:2])
+
+
+def _notes(service: KnowledgeService, question: Question, topics: tuple[str, ...]
+           ) -> tuple[Say, ...]:
+    """Said once, before the answer: that the answer is in English, what the sources do not
+    cover among the things asked."""
+    notes: list[Say] = []
+    if question.foreign:
+        notes.append(Say.of("answers_in_english"))
+    if question.kind in ("advice",):
+        return tuple(notes)
+    for concept, phrase in silent_phrases(service, question, topics):
+        notes.append(silent_note(concept, phrase))
+    return tuple(notes)

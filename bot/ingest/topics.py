@@ -1,0 +1,130 @@
+"""Topic identity across articles: the same field is one topic, whatever an article calls it.
+
+A title's subject is matched against the topics and aliases already known (from other
+articles and the curated aliases) before a new topic is made: "operation management",
+"Operations Management" and "OM" are one field. Aliases are checked: at least two letters, and
+never a common English word ("AM", "IT"), so an alias cannot fire on ordinary text. An alias
+may name two fields ("PM": production and personnel management); it is kept for both and
+resolved when a question is asked, never at ingestion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from bot.ingest.titles import normalise_name
+from bot.text.english import is_common_word
+
+MIN_ALIAS_LETTERS = 2
+DEFINED = "abbreviation defined by the article"
+# "Supply chain management (SCM)": an abbreviation the article defines for a name.
+_PARENTHETICAL = re.compile(
+    r"(?P<name>(?:[A-Za-z][\w'’-]*\s+){0,5}[A-Za-z][\w'’-]*)\s*\(\s*(?P<abbr>[A-Z][A-Za-z&.]{1,9})\s*\)")
+
+
+def initialism(name: str) -> str:
+    return "".join(word[0] for word in name.split() if word[:1].isalpha()).upper()
+
+
+def stem_key(name: str) -> str:
+    """Words without plural endings: "operation management" ~ "operations management"."""
+    out = []
+    for word in normalise_name(name).split():
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.append(word)
+    return " ".join(out)
+
+
+def acceptable_alias(alias: str) -> bool:
+    letters = [c for c in alias if c.isalpha()]
+    if len(letters) < MIN_ALIAS_LETTERS:
+        return False
+    if " " not in alias.strip() and is_common_word(alias.strip()):
+        return False
+    return True
+
+
+def defined_abbreviations(text: str) -> dict[str, str]:
+    """Abbreviations an article defines: "Human Resource Management (HRM)" -> HRM: that name.
+    Only where the abbreviation is the initials of the words right before it."""
+    found: dict[str, str] = {}
+    for match in _PARENTHETICAL.finditer(text):
+        abbr = match.group("abbr").replace(".", "")
+        words = match.group("name").split()
+        letters = [c for c in abbr.upper() if c.isalpha() and c != "&"]
+        for size in range(len(words), 0, -1):
+            candidate = words[-size:]
+            if initialism(" ".join(candidate)) == "".join(letters):
+                found.setdefault(abbr.upper(), normalise_name(" ".join(candidate)))
+                break
+    return found
+
+
+@dataclass
+class TopicRegistry:
+    """The topics known so far (canonical name -> its aliases, lowercase)."""
+
+    known: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, topics: Mapping[str, Iterable[str]]) -> TopicRegistry:
+        return cls({name: {a.lower() for a in aliases} for name, aliases in topics.items()})
+
+    def identify(self, name: str, abbreviations: Mapping[str, str] | None = None,
+                 body: str = "") -> str:
+        """The canonical topic for an article's name of a field (a new name if none fits).
+
+        An abbreviation ("HRM", "PM") is read as the article defines it, else as the name in
+        the article's text that it abbreviates, else as the one known field it names."""
+        wanted = normalise_name(name)
+        if re.fullmatch(r"[a-z&]{2,6}", wanted) and name.strip().isupper():
+            wanted = self._expand(wanted.upper(), abbreviations or {}, body)
+        if wanted in self.known:
+            return wanted
+        owners = [topic for topic, aliases in self.known.items() if wanted in aliases]
+        if len(owners) == 1:
+            return owners[0]
+        key = stem_key(wanted)
+        same = [topic for topic in self.known if stem_key(topic) == key]
+        if len(same) == 1:
+            return same[0]
+        return wanted
+
+    def _expand(self, abbreviation: str, abbreviations: Mapping[str, str], body: str) -> str:
+        if abbreviation in abbreviations:
+            return abbreviations[abbreviation]
+        size = len(abbreviation)
+        words = re.findall(r"[a-z][a-z'-]*", body.lower())
+        spelled = {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)
+                   if initialism(" ".join(words[i:i + size])) == abbreviation}
+        spelled = {s for s in spelled if s.split()[-1] in ("management", "administration")}
+        if len(spelled) == 1:
+            return spelled.pop()
+        owners = [t for t, aliases in self.known.items() if abbreviation.lower() in aliases]
+        if len(owners) == 1:
+            return owners[0]
+        owners = [t for t in self.known if initialism(t) == abbreviation]
+        return owners[0] if len(owners) == 1 else abbreviation.lower()
+
+    def add(self, topic: str, aliases: Iterable[str] = ()) -> None:
+        self.known.setdefault(topic, set()).update(a.lower() for a in aliases)
+
+
+def agent_nouns(name: str) -> tuple[str, ...]:
+    """Who practises a field, by the usual English endings: "production manager(s)",
+    "accountant(s)", "merchandiser(s)", "marketer(s)"."""
+    words = name.split()
+    last = words[-1]
+    forms: list[str] = []
+    if last.endswith("ment") and len(last) > 6:  # management -> manager
+        base = last[: -len("ment")]
+        forms += [base + "r", base + "rs"] if base.endswith("e") else [base + "er", base + "ers"]
+    elif last.endswith("ing") and len(last) > 6:  # accounting, merchandising, marketing
+        base = last[:-3]
+        forms += [base + "er", base + "ers", base + "ant", base + "ants"]
+    elif last.endswith("ance") and len(last) > 5:  # finance -> finance professional
+        forms += [last + " professional", last + " professionals"]
+    return tuple(" ".join(words[:-1] + [f]) for f in forms)

@@ -1,0 +1,133 @@
+"""Advice that answers first (issue 13), over the user's article: the background is read from
+the message, the facts that bear on the choice come at once, the reading follows from its
+reasons, what the sources lack is said once, and at most one question comes back."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import USER_ARTICLE
+from tests.integration.actionkit import Conversation, built_service
+
+OM, PM = "Operations management", "Production management"
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory, nlp):
+    return built_service(tmp_path_factory.mktemp("kb-advice"), nlp, USER_ARTICLE)
+
+
+@pytest.fixture(autouse=True)
+def isolated_log(tmp_path, monkeypatch):
+    import actions.unanswered as unanswered
+
+    monkeypatch.setenv("LOG_DATABASE_URL", f"sqlite:///{tmp_path / 'questions.sqlite'}")
+    monkeypatch.setenv("BOT_HASH_SALT", "test-salt")
+    monkeypatch.setattr(unanswered, "_log", None)
+    yield
+    monkeypatch.setattr(unanswered, "_log", None)
+
+
+def reading(reply: str) -> str:
+    match = re.search(r"My reading of the sources[^\n]*", reply)
+    assert match, reply
+    return match.group(0)
+
+
+def reasons(reply: str) -> list[str]:
+    return re.findall(r"^\d+\. (.+)$", reply, re.MULTILINE)
+
+
+@pytest.mark.parametrize(("text", "degree"), [
+    ("mechanical engg final year, OM or PM?", "B.E."),
+    ("BE in electronics & comm. which one should I take, OM or PM?", "B.E."),
+    ("ECE grad, which MBA suits me: operations or production?", "B.E."),
+    ("commerce background here, OM or PM?", "B.Com"),
+    ("BCA grad working in IT, OM or PM for me?", "BCA"),
+])
+def test_the_background_in_the_message_is_read_not_asked_again(service, text, degree) -> None:
+    talk = Conversation(service)
+    reply = talk.say(text, "ask_recommendation")
+    assert "what did you study" not in reply.lower()
+    assert talk.slots["background"]["degree"] == degree
+
+
+@pytest.mark.parametrize(("text", "field", "fact"), [
+    ("I want to work for an automobile company: OM or PM?", PM, "automobiles"),
+    ("I love logistics, which field should I choose?", OM, "Logistics"),
+    ("Interested in the power sector. OM or PM?", PM, "energy"),
+])
+def test_a_sector_the_sources_list_settles_the_choice_at_once(service, text, field, fact):
+    reply = Conversation(service).say(text, "ask_recommendation")
+    assert f"**{field}**" in reading(reply)
+    assert fact in reasons(reply)[0]
+
+
+def test_every_reason_names_its_field_and_quotes_its_sentence(service) -> None:
+    reply = Conversation(service).say(
+        "I did B.E. in electronics and communication, want a distance MBA. Telecom and "
+        "operations or telecom and HR?", "ask_recommendation")
+    article = USER_ARTICLE.read_text(encoding="utf-8")
+    for line in reasons(reply):
+        field = OM if line.startswith(OM) else PM
+        assert line.startswith(field)
+        sentence = re.search(r'"([^"]+)"', line).group(1)
+        assert sentence.replace("\\", "") in article
+        # a reason about telecom or the B.E. is about production management, never operations
+        if "Telecom" in sentence or "engineering" in sentence:
+            assert field == PM
+
+
+def test_the_reading_follows_from_its_reasons_not_from_the_options_named(service) -> None:
+    reply = Conversation(service).say(
+        "I did B.E. in electronics and communication, want a distance MBA. Telecom and "
+        "operations or telecom and HR?", "ask_recommendation")
+    assert "**Production management**" in reading(reply)
+    assert "not among the options you named" in reading(reply)
+
+
+def test_what_the_sources_lack_is_said_once(service) -> None:
+    reply = Conversation(service).say(
+        "BE ECE, distance MBA: telecom+operations or telecom+HR? which college?",
+        "ask_recommendation")
+    assert reply.count("don't cover HR") == 1
+    assert len(re.findall(r"distance", reply, re.IGNORECASE)) == 1  # declined once
+    assert "name no colleges" in reply
+
+
+def test_when_the_facts_point_both_ways_the_reply_says_so(service) -> None:
+    reply = Conversation(service).say("I'm into IT. OM or PM?", "ask_recommendation")
+    assert "both ways" in reading(reply)
+
+
+def test_one_question_only_when_it_would_change_the_reading(service) -> None:
+    talk = Conversation(service)
+    reply = talk.say("which one should I pick, OM or PM?", "ask_recommendation")
+    assert reply.count("One thing would change this reading") == 1
+    assert talk.slots["awaiting"] == "degree"
+    # the answer to it revises the reading; the same question is never asked twice
+    reply = talk.say("B.Tech mechanical", "inform", 0.6)
+    assert "**Production management**" in reading(reply)
+    assert "what did you study" not in reply.lower()
+    settled = Conversation(service).say("mechanical engineer who loves cars, OM or PM?",
+                                        "ask_recommendation")
+    assert "One thing would change" not in settled
+
+
+def test_a_changed_detail_is_acknowledged_and_the_advice_revised(service) -> None:
+    talk = Conversation(service)
+    first = talk.say("I did B.E., OM or PM?", "ask_recommendation")
+    assert "**Production management**" in reading(first)
+    reply = talk.say("actually I'm B.Com, not B.E.", "inform", 0.6)
+    assert "Noted: your degree is B.Com, not B.E." in reply
+    assert "**Production management**" not in reading(reply)
+
+
+def test_the_student_can_leave_the_advice_and_ask_something_else(service) -> None:
+    talk = Conversation(service)
+    talk.say("which one should I pick, OM or PM?", "ask_recommendation")
+    reply = talk.say("ok forget it, what exams do I need for PM?", "ask_admission")
+    assert "XAT" in reply and "My reading" not in reply
+    assert talk.slots["awaiting"] is None
