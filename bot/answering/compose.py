@@ -30,6 +30,7 @@ COMPOSERS: dict[str, Composer] = {
     "careers": facts_reply.answer,
     "sectors": facts_reply.answer,
     "background": facts_reply.answer,
+    "relation": facts_reply.answer,
     "college": facts_reply.college,
     "differences": comparison.differences,
     "similarity": comparison.similarities,
@@ -91,6 +92,15 @@ def compose(service: KnowledgeService, question: Question, conversation: Convers
             reply = Reply(reply.response, reply.parts + more.parts,
                           reply.citations + more.citations, reply.values,
                           reply.unanswered, reply.memory)
+    if reply.response == "utter_answer" and all(
+            isinstance(p, Say) and p.phrase == "asked_about" for p in reply.parts):
+        # Nothing bears on it: say so, never an empty message.
+        if not topics:
+            return Reply("utter_ask_which_topic", values=values,
+                         memory=Memory(kind=question.kind), unanswered="no field")
+        asked = ", ".join(question.phrases) or question.text
+        reply = Reply(reply.response, (Say.of("silent", thing=asked),), reply.citations,
+                      reply.values, "sources silent", reply.memory)
     memory = reply.memory
     if memory is not None and not memory.background and not question.background.empty:
         memory = replace(memory, background=background_dict(question.background))
@@ -119,16 +129,28 @@ def _topics(service: KnowledgeService, question: Question, conversation: Convers
 def _topics_by_search(service: KnowledgeService, question: Question) -> tuple[str, ...]:
     """No field named, several articles: the fields of the article whose sentences match the
     question's own words best ("what is the eligibility for BHM?": hotel management)."""
-    terms = [*question.aspects, *(t.value for t in question.things)]
-    if not terms:
-        return ()
-    hits = service.search(terms, limit=1)
-    if not hits or hits[0].score < 0.5:
+    keys = {t.key for t in question.things}
+    if keys:  # "can IIST students join ISRO?": the fields whose articles list what is named
+        from bot.answering.lexicon import THING_ATTRIBUTES
+
+        attributes = [a for group in THING_ATTRIBUTES.values() for a in group]
+        owners = list(dict.fromkeys(topic for _, _, key, topic in service.values(attributes)
+                                    if key in keys))
+        if owners:
+            partners = [p for p in service.counterparts(owners[0]) if p not in owners]
+            return tuple((owners + partners)[:2])
+    own = list(dict.fromkeys([*question.aspects, *question.phrases]))
+    hits = []
+    for terms in (own, [*own, *(t.value for t in question.things)]):
+        hits = [h for h in service.search(terms, limit=1) if h.score >= 0.5] if terms else []
+        if hits:
+            break
+    if not hits:
         return ()
     citation = hits[0].citation
     found = [name for name in service.topic_names()
              if any(i.citation.passage_id == citation.passage_id for i in service.facts(name))]
-    return tuple(found[:2])
+    return tuple(found[:2] or service.fields_of_passage(citation.passage_id)[:2])
 
 
 def _notes(service: KnowledgeService, question: Question, topics: tuple[str, ...]

@@ -163,7 +163,12 @@ def silent_phrases(service: KnowledgeService, question: Question,
     said: set[str] = set()
     for concept, typed in asked_concepts(question.text):
         content = [w for w in words(typed) if len(w) > 2 and not is_stop_word(w)]
-        if not content or not all(lemma(w) in text.lemmas or w in text.words for w in content):
+        proof = [w for w in (concept.name, *concept.words) if w not in concept.weak
+                 and " " not in w]
+        stated = any(lemma(w) in text.lemmas or w in text.words for w in proof) and all(
+            lemma(w) in text.lemmas or w in text.words for w in content
+            if w not in concept.weak)
+        if not content or not stated:
             found.append((concept.name, typed))
             said.update(words(typed))
     for phrase in question.phrases:

@@ -101,7 +101,8 @@ def _continuation(service: KnowledgeService, topic: str, citation: Citation
 # --- attribute questions ------------------------------------------------------------------------
 
 
-ATTRIBUTE_KINDS = ("scope", "qualification", "admission", "careers", "sectors", "background")
+ATTRIBUTE_KINDS = ("scope", "qualification", "admission", "careers", "sectors", "background",
+                   "relation")
 # A field named with others shows facts only where it has one of the kind's first attributes
 # (or one that holds the question's words): "exams for OM and PM" says OM's exams are not stated.
 CORE = 2
@@ -126,7 +127,14 @@ def answer(service: KnowledgeService, question: Question, topics: tuple[str, ...
     for topic in topics:
         scored = rank(service, question, topic, attributes, things)
         strong = [s for s in scored if s.item.attribute in core or s.score >= 1.5]
-        if not scored or not strong:
+        if not strong:
+            found = _passages_about(service, question, topic, kinds_)
+            if found:
+                # No fact of the kind's own, but a sentence says it ("Logistics professionals
+                # are hired ... by shipping lines"): every sentence is reachable.
+                parts.append(Facts(topic, "", (), found))
+                citations += found
+                continue
             if topic in question.topics or not question.topics and topic == topics[-1] and (
                     not citations):
                 labels = ", ".join(dict.fromkeys(service.label(a) for a in attributes[:2]))
@@ -136,8 +144,11 @@ def answer(service: KnowledgeService, question: Question, topics: tuple[str, ...
                     parts += blocks
                     citations += [q for block in blocks for q in block.quotes]
             continue
+        shown = " ".join(s.item.citation.sentence.lower() for s in scored[:8])
         for attribute in _asked_attributes(service, question, attributes):
-            if not any(s.item.attribute == attribute for s in scored):
+            cues = service.rules.attribute(attribute).cues
+            if not any(s.item.attribute == attribute for s in scored) and not any(
+                    f" {c}" in f" {shown}" for c in cues):
                 parts.append(Say.of("sources_silent_on", what=service.label(attribute),
                                     topic=topic))
         blocks = grouped(service, topic, scored, limit=2 + 2 * len(kinds_))
@@ -148,6 +159,21 @@ def answer(service: KnowledgeService, question: Question, topics: tuple[str, ...
     unanswered = None if citations else "sources silent"
     return Reply("utter_answer", tuple(parts), tuple(citations), unanswered=unanswered,
                  memory=memory(question, topics, things))
+
+
+def _passages_about(service: KnowledgeService, question: Question, topic: str,
+                    kinds_) -> tuple[Citation, ...]:
+    """The topic's sentences that hold the question's own words and its kind's cue words."""
+    from bot.answering.vocabulary import is_cue_word
+
+    terms = [w for w in words(question.text) if is_cue_word(w) and len(w) > 3]
+    terms += [a for a in question.aspects if len(a) > 3]
+    if not terms:
+        return ()
+    about = {i.citation.passage_id for i in service.facts(topic)}
+    hits = service.search(terms, limit=6, topics=(topic,))
+    return tuple(h.citation for h in hits if h.score >= 0.5 and (
+        h.citation.passage_id in about or h.score >= 0.99))[:2]
 
 
 def _asked_attributes(service: KnowledgeService, question: Question,

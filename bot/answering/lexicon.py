@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.answering.vocabulary import Token, degrees, markers, tokenize
-from bot.ingest.topics import agent_nouns
+from bot.ingest.topics import agent_nouns, short_names
 from bot.text.english import is_common_word, is_stop_word
 
 # Which set attributes name which kind of thing a student may mention.
@@ -117,10 +117,11 @@ class Lexicon:
             lexicon._add(key, _Entry("topic", candidates[0], key, candidates,
                                      both=key in both and len(candidates) > 1))
         bare: dict[str, set[str]] = {}
-        for info in topics:
-            words = _norm(info.name).split()
-            if len(words) > 1 and words[-1] in lexicon.heads:
-                bare.setdefault(" ".join(words[:-1]), set()).add(info.name)
+        for info in topics:  # each field beside the fields its articles compare it with
+            group = [info.name, *(p for p in info.counterparts if p != info.name)]
+            for name, topic in short_names(group, lexicon.heads).items():
+                if topic == info.name:
+                    bare.setdefault(_norm(name), set()).add(info.name)
         for key, topic_set in bare.items():
             if key not in lexicon.entries:
                 candidates = tuple(sorted(topic_set))

@@ -420,7 +420,7 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
             return replace(question, kind=non_knowledge)
         return replace(question, kind="unclear")
     if question.choice and len(question.topics) >= 2 and not set(cue_kinds) & {
-            "differences", "similarity"}:
+            "differences", "similarity", "relation"}:
         knowledge["advice"] = knowledge.get("advice", 0.0) + 2 * CUE_WEIGHT
     if len(question.topics) >= 2 and not cue_kinds:
         knowledge["differences"] = knowledge.get("differences", 0.0) + CUE_WEIGHT
@@ -445,7 +445,7 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
 
 # Kinds one answer combines when a message asks several ("eligibility and exams?").
 _COMPOUND = ("scope", "qualification", "admission", "careers", "sectors", "background",
-             "definition", "lookup", "college")
+             "definition", "lookup", "college", "relation")
 
 
 def _topic_cue(name: str, words: tuple[str, ...]) -> bool:

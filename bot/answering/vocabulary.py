@@ -89,6 +89,8 @@ class Concept:
     name: str
     words: tuple[str, ...]
     ask: bool = False
+    weak: tuple[str, ...] = ()  # its words with other meanings too ("earn" certifications):
+    #                            their presence in the sources does not mean it is covered
 
 
 def _cue(phrase: str) -> Cue:
@@ -128,7 +130,7 @@ def concepts() -> tuple[Concept, ...]:
         if line.strip():
             row = json.loads(line)
             rows.append(Concept(row["name"], tuple(w.lower() for w in row["words"]),
-                                bool(row.get("ask"))))
+                                bool(row.get("ask")), tuple(row.get("weak", ()))))
     return tuple(rows)
 
 
@@ -190,7 +192,10 @@ def is_cue_word(word: str) -> bool:
 def asked_concepts(text: str) -> list[tuple[Concept, str]]:
     """The things students often ask about that sources lack, as the message names them:
     (concept, the words it used), multi-word ones included ("how long", "work-life balance")."""
-    plain = f" {' '.join(t.text for t in tokenize(text))} "
+    from bot.text.english import lemma
+
+    tokens = [t.text for t in tokenize(text)]
+    plain = f" {' '.join(tokens)} {' '.join(lemma(t) for t in tokens)} "
     found = []
     for concept in concepts():
         if concept.ask:

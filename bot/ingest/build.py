@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable
@@ -177,7 +178,7 @@ def _sync(repo: KnowledgeRepository, texts: list[SourceText], nlp_factory) -> Bu
         for alias in rules.aliases:
             registry.add(alias.topic, [alias.alias])
         for source in sorted(todo, key=lambda t: _display_path(t.path)):
-            extraction = extractor.extract(source.text, registry)
+            extraction = extractor.extract(source.text, registry, file_title(source.path))
             _store(repo, source, extraction, synonyms)
             for topic in extraction.topics:
                 registry.add(topic, [a.alias for a in extraction.aliases
@@ -191,6 +192,13 @@ def _sync(repo: KnowledgeRepository, texts: list[SourceText], nlp_factory) -> Bu
     repo.session.flush()
     report.counts = repo.counts()
     return report
+
+
+def file_title(path: Path) -> str:
+    """"data-science-vs-data-analytics.txt" -> "Data science vs data analytics": the title of
+    an article that has none."""
+    words = re.sub(r"[-_.]+", " ", path.stem).split()
+    return " ".join(words).capitalize()
 
 
 def _store(repo: KnowledgeRepository, source: SourceText, extraction: Extraction, synonyms):

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from bot.ingest.enumeration import split_enumeration
 from bot.ingest.reader import Block, split_article
-from bot.ingest.rules import FactRule, Rules
+from bot.ingest.rules import DIMENSION_PREFIX, FactRule, Rules
 from bot.ingest.titles import TitleParser, normalise_name
 from bot.ingest.topics import (
     DEFINED,
@@ -31,6 +31,7 @@ from bot.ingest.topics import (
     agent_nouns,
     defined_abbreviations,
     initialism,
+    short_names,
     stem_key,
 )
 from bot.text.words import normalise_value
@@ -43,6 +44,8 @@ _ADVERBS = frozenset({"also", "primarily", "mainly", "mostly", "largely", "typic
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9-]{1,11}$")
 # How far into a clause its subject may start ("A hotel management course teaches ...").
 _SUBJECT_WINDOW = 3
+# A heading that says what its section is about is short ("Careers and Recruiters").
+HEADING_ATTRIBUTE_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,11 @@ class _Context:
     question_topics: tuple[str, ...] = ()
     previous: tuple[str, ...] = ()
     label: str = ""
+    block_topics: tuple[str, ...] = ()  # what the paragraph so far is about
+    # "Eligibility", "Careers and Recruiters": what a section's heading says its sentences are
+    # about, and the article's fields, which a sentence naming neither speaks of
+    heading_attribute: str = ""
+    article_topics: tuple[str, ...] = ()
 
 
 class Extractor:
@@ -143,15 +151,18 @@ class Extractor:
 
     # --- article level -------------------------------------------------------------------
 
-    def extract(self, text: str, registry: TopicRegistry | None = None) -> Extraction:
+    def extract(self, text: str, registry: TopicRegistry | None = None,
+                name: str = "") -> Extraction:
+        """``name``: the file's name in words ("data science vs data analytics"), the title
+        of an article that has none and a second reading of a title that names no pair."""
         registry = registry if registry is not None else TopicRegistry()
-        article = split_article(text, self.config)
-        body = text[len(article.title):]
+        article = split_article(text, self.config, name)
+        body = text[len(article.title):] if text.lstrip().startswith(article.title) else text
         abbreviations = defined_abbreviations(body)
         docs = {id(block): self.nlp(block.text) for section in article.sections
                 for block in section.blocks if block.kind != "row"}
         topics, written = self._topics(article.title, docs.values(), registry, abbreviations,
-                                       body)
+                                       body, name)
         aliases = self._aliases(topics, written, abbreviations, docs.values())
         self._surface = {t: t for t in topics} | {a.alias.lower(): a.topic for a in aliases}
         self._bare = self._bare_names(topics)
@@ -161,9 +172,18 @@ class Extractor:
         self._defined: set[str] = set()
         index = 0
         for section in article.sections:
-            context = _Context(section_topic=self._section_topic(section.heading, mentions))
+            context = _Context(section_topic=self._section_topic(section.heading, mentions),
+                               heading_attribute=self._heading_attribute(section.heading,
+                                                                         article.title),
+                               article_topics=tuple(topics))
+            chart: list[tuple[Block, int]] = []
             for block in section.blocks:
                 self._enter(block, context, mentions)
+                if block.kind == "line":
+                    chart.append((block, len(passages)))
+                elif chart:
+                    facts.extend(self._chart_facts(chart, passages, topics, registry))
+                    chart = []
                 if block.kind == "row":
                     passages.append(ExtractedPassage(section.heading, block.text, block.start,
                                                      block.start + len(block.text), index, "row"))
@@ -180,9 +200,14 @@ class Extractor:
                     units = self._units(sentence, mentions, context)
                     if units:
                         context.previous = units[-1].topics
+                        if len(units[-1].topics) == 1 and block.kind != "line":
+                            context.block_topics = units[-1].topics
                     for unit in units:
-                        facts.extend(self._facts(unit, len(passages) - 1, context.label))
+                        facts.extend(self._facts(unit, len(passages) - 1, context.label,
+                                                 context.heading_attribute))
                 index += 1
+            if chart:
+                facts.extend(self._chart_facts(chart, passages, topics, registry))
         return Extraction(
             title=article.title,
             topics=tuple(topics),
@@ -193,9 +218,12 @@ class Extractor:
         )
 
     def _topics(self, title: str, docs: Iterable[Doc], registry: TopicRegistry,
-                abbreviations: dict[str, str], body: str) -> tuple[list[str], dict[str, str]]:
+                abbreviations: dict[str, str], body: str,
+                name: str = "") -> tuple[list[str], dict[str, str]]:
         """The article's fields (canonical names) and how the title wrote each one."""
         names = self._titles.subjects(title)
+        if len(names) < 2 and name:
+            names = self._titles.subjects(name)
         if len(names) < 2:
             names = list(dict.fromkeys(names + self._defined_terms(docs)))[:2]
         topics: list[str] = []
@@ -312,15 +340,7 @@ class Extractor:
     def _bare_names(self, topics: list[str]) -> dict[str, str]:
         """"logistics" for logistics management: a field named without its head, read as the
         field only where it is a clause's subject."""
-        bare: dict[str, str] = {}
-        for topic in topics:
-            words = topic.split()
-            if len(words) > 1 and words[-1] in self._heads:
-                bare.setdefault(" ".join(words[:-1]), topic)
-        counts: dict[str, int] = {}
-        for name in bare:
-            counts[name] = counts.get(name, 0) + 1
-        return {name: topic for name, topic in bare.items() if counts[name] == 1}
+        return short_names(topics, self._heads)
 
     def _mention_matchers(self, topics, aliases) -> tuple[PhraseMatcher, PhraseMatcher,
                                                           PhraseMatcher]:
@@ -355,6 +375,7 @@ class Extractor:
             context.question_topics = tuple(dict.fromkeys(t for _, _, t in named))
             context.previous = context.question_topics
         context.label = block.label if block.kind == "item" else ""
+        context.block_topics = ()
 
     def _section_topic(self, heading: str, mentions) -> str | None:
         lowered = normalise_name(heading)
@@ -473,13 +494,24 @@ class Extractor:
             return _Unit(span, (topic,), subject_end=subject_end)
         if first < len(doc) and doc[first].lower_ in self.config["anaphora"] and context.previous:
             return _Unit(span, context.previous, subject_end=first + 1)
-        for topics in (context.question_topics, (context.section_topic,)):
+        for topics in (context.question_topics, context.block_topics,
+                       (context.section_topic,)):
             topics = tuple(t for t in topics if t)
             if len(topics) == 1:
                 return _Unit(span, topics)
+        if context.heading_attribute and not context.section_topic:
+            # "You need to pass Class 12 in any stream" under "Eligibility": said of both
+            return _Unit(span, context.article_topics)
         return _Unit(span, ())
 
-    def _facts(self, unit: _Unit, passage: int, label: str) -> list[ExtractedFact]:
+    def _heading_attribute(self, heading: str, title: str) -> str:
+        if not heading or heading == title or len(heading.split()) > HEADING_ATTRIBUTE_WORDS:
+            return ""
+        attribute = self.rules.attribute_for_label(heading)
+        return "" if attribute.startswith(DIMENSION_PREFIX) else attribute
+
+    def _facts(self, unit: _Unit, passage: int, label: str,
+               heading_attribute: str = "") -> list[ExtractedFact]:
         results: list[tuple[str, str]] = []
         doc = unit.span.as_doc()  # once per clause: the rules below all match on it
         statement = self._clause_statement(unit.span)
@@ -490,6 +522,7 @@ class Extractor:
             if attribute not in clause:
                 results.append((attribute, statement))
         is_definition = bool({"definition", "focus"} & set(clause))
+        results += self._labelled_list(doc)
         for rule, patterns, triggers in self._rule_matchers:
             if rule.when == "definition" and not is_definition:
                 continue
@@ -503,13 +536,25 @@ class Extractor:
         if texts and "description" in clause:
             results = [(a, v) for a, v in results if a != "description"]
         if not results and statement:
-            results.append(("statement", statement))
+            results.append((heading_attribute or "statement", statement))
         return [
             ExtractedFact(topic, attribute, value, passage)
             for topic in unit.topics
             for attribute, value in dict.fromkeys(results)
             if value
         ]
+
+    def _labelled_list(self, doc: Doc) -> list[tuple[str, str]]:
+        """"Careers after event management: event planner, wedding planner, ...": the label
+        before the colon names the attribute, the list after it its values."""
+        colon = next((t.i for t in doc[:10] if t.text == ":"), None)
+        if colon is None or colon == 0:
+            return []
+        attribute = self.rules.attribute_for_label(doc[:colon].text)
+        if attribute.startswith("dimension:") or not self.rules.attribute(attribute).is_set:
+            return []
+        values = split_enumeration(list(doc[colon + 1:]), self.config["enumeration"])
+        return [(attribute, v) for v in values if v.lower() not in self._surface]
 
     def _clause_attributes(self, unit: _Unit, doc: Doc) -> list[str]:
         """What the clause says of its subject: named or defined ("definition"), a relation
@@ -529,6 +574,10 @@ class Extractor:
                     # "X is about ...", the first thing said of X: also its definition.
                     self._defined.update(unit.topics)
                     return ["definition", "focus"]
+                if attribute == "relation" and not self._names_another(doc, unit.topics):
+                    # "X is the branch of engineering that ...": no other field, a definition
+                    attribute = "description" if set(unit.topics) <= self._defined else (
+                        "definition")
                 if attribute == "definition":
                     self._defined.update(unit.topics)
                 return [attribute]
@@ -536,6 +585,11 @@ class Extractor:
             self._defined.update(unit.topics)
             return ["definition"]
         return []
+
+    def _names_another(self, doc: Doc, topics: tuple[str, ...]) -> bool:
+        words = f" {' '.join(t.lower_ for t in doc)} "
+        names = {**self._surface, **self._bare}
+        return any(f" {name} " in words for name, topic in names.items() if topic not in topics)
 
     def _predicate_start(self, doc: Doc, at: int) -> int:
         """Past what may sit between a subject and its verb: "(SCM)", ", on the other hand,",
@@ -616,6 +670,28 @@ class Extractor:
             if spec.is_set and values != [cell]:
                 facts.append(ExtractedFact(topic, "statement", cell, passage))
         return facts
+
+    def _chart_facts(self, chart: list[tuple[Block, int]], passages: list[ExtractedPassage],
+                     topics: list[str], registry: TopicRegistry) -> list[ExtractedFact]:
+        """A comparison chart pasted as one short line per cell: a header line, one line
+        per field, then (label, cell, cell) for each row."""
+        lines = [block.text for block, _ in chart]
+        for start in range(len(lines) - 2):
+            columns = [self._column_topic(lines[start + k], topics, registry) for k in (1, 2)]
+            if None in columns or columns[0] == columns[1]:
+                continue
+            facts = []
+            rows = range(start + 3, len(lines) - 2, 3)
+            for row in rows:
+                attribute = self.rules.attribute_for_label(lines[row])
+                for offset, topic in ((1, columns[0]), (2, columns[1])):
+                    block, first = chart[row + offset]
+                    passage = next((i for i in range(first, len(passages))
+                                    if passages[i].start >= block.start), None)
+                    if passage is not None:
+                        facts.append(ExtractedFact(topic, attribute, block.text, passage))
+            return facts
+        return []
 
     def _column_topic(self, header: str, topics: list[str], registry) -> str | None:
         name = normalise_name(header)

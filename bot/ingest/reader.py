@@ -227,6 +227,12 @@ def _blocks(text: str, max_heading_words: int) -> list[Block]:
             item, istart = _trimmed(text[item_start:end], item_start)
             item, istart, _ = _unwrapped(item, istart)
             blocks.append(Block(item, istart, False, "item", label=_label(item)))
+        elif _is_chart(lines[i:j]):
+            # A comparison chart pasted from a web page: a short line per cell, no punctuation.
+            for cell in lines[i:j]:
+                body, cstart = _trimmed(cell.text, cell.start)
+                if body:
+                    blocks.append(Block(body, cstart, False, "line"))
         else:
             para, pstart = _trimmed(text[line.start:end], line.start)
             para, pstart, qa = _unwrapped(para, pstart)
@@ -236,6 +242,26 @@ def _blocks(text: str, max_heading_words: int) -> list[Block]:
     return blocks
 
 
+CHART_LINE_WORDS = 14
+
+
+def _is_chart(lines: list[_Line]) -> bool:
+    """Three or more short lines, most without a full stop: cells, not sentences."""
+    if len(lines) < 3:
+        return False
+    short = [ln for ln in lines if len(ln.text.split()) <= CHART_LINE_WORDS]
+    unpunctuated = [ln for ln in lines if not ln.text.rstrip().endswith((".", "?", "!"))]
+    return len(short) == len(lines) and len(unpunctuated) >= 0.7 * len(lines)
+
+
+def _is_title(block: Block, rules: dict) -> bool:
+    """A title is one line of at most ``title_max_words`` words that does not end a sentence
+    ("Finance or Accounting — Which Career Should You Pick?" is one; a paragraph is not)."""
+    text = " ".join(block.text.split())
+    return ("\n" not in block.text.strip() and len(text.split()) <= rules["title_max_words"]
+            and not text.endswith((".", ";", ",")))
+
+
 def _is_comment_marker(text: str, rules: dict) -> bool:
     lowered = " ".join(text.lower().split())
     if any(lowered.startswith(marker) for marker in rules["comment_markers"]):
@@ -243,16 +269,21 @@ def _is_comment_marker(text: str, rules: dict) -> bool:
     return re.match(rules["comment_marker_regex"], lowered) is not None
 
 
-def split_article(text: str, rules: dict) -> Article:
-    """Title = first block; headings start sections; the comment tail is set aside."""
+def split_article(text: str, rules: dict, name: str = "") -> Article:
+    """Title = first block, when it reads as a title (one short line, not a sentence);
+    otherwise the article has none and ``name`` (the file's name, in words) stands in for it.
+    Headings start sections; the comment tail is set aside."""
     blocks = _blocks(text, rules["heading_max_words"])
     if not blocks:
-        return Article("", (), ())
-    title = " ".join(blocks[0].text.split())
+        return Article(name, (), ())
+    if _is_title(blocks[0], rules):
+        title, body = " ".join(blocks[0].text.split()), blocks[1:]
+    else:
+        title, body = name, blocks
     sections: list[Section] = []
     heading, current = title, []
     comments: list[str] = []
-    for block in blocks[1:]:
+    for block in body:
         if comments or _is_comment_marker(block.text, rules):
             comments.append(" ".join(block.text.split()))
             continue

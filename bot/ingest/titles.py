@@ -35,15 +35,21 @@ class TitleParser:
         self._heads = tuple(article_rules.get("generic_heads", ()))
 
     def subjects(self, text: str) -> list[str]:
-        """The lowercase subjects a comparison names, or [] when the text names no pair."""
+        """The lowercase subjects a comparison names, or [] when the text names no pair.
+        Where a title names the pair twice ("HRM vs PM: Differences Between Human Resource
+        Management and Personnel Management"), the reading with the fullest names wins."""
         parts = [p for p in _PART_BREAK.split(" ".join(text.split())) if p]
+        found: list[list[str]] = []
         for part in parts:
             for pattern in self._patterns:
                 match = pattern.search(part)
                 if match:
                     names = self._split(match.group("pair"))
                     if len(names) == 2:
-                        return names
+                        found.append(names)
+                        break
+        if found:
+            return max(found, key=lambda names: sum(len(n.split()) for n in names))
         # "Production and Operations Management: key differences": the pair is coordinated and
         # another part of the title says it is a comparison.
         if len(parts) > 1 and any(p.search(" ".join(parts)) for p in self._coordinated):

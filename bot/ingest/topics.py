@@ -113,6 +113,25 @@ class TopicRegistry:
         self.known.setdefault(topic, set()).update(a.lower() for a in aliases)
 
 
+def short_names(topics: Iterable[str], heads: Iterable[str]) -> dict[str, str]:
+    """How a field is named without the words it shares: "logistics" for logistics
+    management (a generic head), "civil" beside structural engineering (a shared head),
+    "analytics" beside data science (a shared first word). Only names of one field."""
+    topics, heads = list(topics), set(heads)
+    found: dict[str, list[str]] = {}
+    for topic in topics:
+        words = topic.split()
+        if len(words) < 2:
+            continue
+        others = [t.split() for t in topics if t != topic]
+        if words[-1] in heads or any(o[-1] == words[-1] for o in others if len(o) > 1):
+            found.setdefault(" ".join(words[:-1]), []).append(topic)
+        elif any(o[0] == words[0] for o in others if len(o) > 1):
+            found.setdefault(" ".join(words[1:]), []).append(topic)
+    return {name: owners[0] for name, owners in found.items()
+            if len(set(owners)) == 1 and name not in topics}
+
+
 def agent_nouns(name: str) -> tuple[str, ...]:
     """Who practises a field, by the usual English endings: "production manager(s)",
     "accountant(s)", "merchandiser(s)", "marketer(s)"."""
@@ -122,9 +141,18 @@ def agent_nouns(name: str) -> tuple[str, ...]:
     if last.endswith("ment") and len(last) > 6:  # management -> manager
         base = last[: -len("ment")]
         forms += [base + "r", base + "rs"] if base.endswith("e") else [base + "er", base + "ers"]
-    elif last.endswith("ing") and len(last) > 6:  # accounting, merchandising, marketing
+    elif last.endswith("ing") and len(last) > 6:  # accounting, merchandising, engineering
         base = last[:-3]
-        forms += [base + "er", base + "ers", base + "ant", base + "ants"]
+        if base.endswith("er"):  # engineering -> engineer
+            forms += [base, base + "s"]
+        else:
+            forms += [base + "er", base + "ers", base + "ant", base + "ants"]
     elif last.endswith("ance") and len(last) > 5:  # finance -> finance professional
         forms += [last + " professional", last + " professionals"]
+    elif last.endswith("ism") and len(last) > 6:  # journalism -> journalist
+        forms += [last[:-1] + "t", last[:-1] + "ts"]
+    elif last.endswith("ytics"):  # analytics -> analyst
+        forms += [last[:-4] + "st", last[:-4] + "sts"]
+    elif last.endswith("ience"):  # science -> scientist
+        forms += [last[:-2] + "tist", last[:-2] + "tists"]
     return tuple(" ".join(words[:-1] + [f]) for f in forms)

@@ -101,6 +101,9 @@ class KnowledgeRepository:
             query = query.where(Fact.attribute.in_(list(attributes)))
         return list(self.session.scalars(query).unique())
 
+    def source_of_passage(self, passage_id: int) -> int | None:
+        return self.session.scalar(select(Passage.source_id).where(Passage.id == passage_id))
+
     def topics_of_source(self, source_id: int) -> list[str]:
         query = (
             select(Topic.name)

@@ -151,6 +151,13 @@ class KnowledgeService:
                 ))
             return tuple(infos)
 
+    def fields_of_passage(self, passage_id: int) -> tuple[str, ...]:
+        """The fields of the article a passage belongs to, in the order it names them."""
+        with self._sessions() as session:
+            repo = KnowledgeRepository(session)
+            source_id = repo.source_of_passage(passage_id)
+            return () if source_id is None else tuple(repo.topics_of_source(source_id))
+
     def topic_names(self) -> tuple[str, ...]:
         return tuple(t.name for t in self.topics())
 

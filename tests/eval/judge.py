@@ -22,6 +22,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.ingest.build import file_title
+
 EVAL_DIR = Path(__file__).resolve().parent
 
 SMALL_TALK = {
@@ -103,7 +105,8 @@ class Knowledge:
 
     def states(self, quote: str) -> bool:
         wanted = normal(quote)
-        return any(wanted in source for source in self.texts)
+        return any(wanted in source for source in self.texts) or any(
+            wanted == normal(title) for title in self.titles)
 
 
 def normal(text: str) -> str:
@@ -283,5 +286,6 @@ def knowledge_from(service, pair: tuple[str, str], sources: Iterable[Path]) -> K
         raw = path.read_text(encoding="utf-8")
         texts.append(normal(raw))
         titles.append(next(line for line in raw.splitlines() if line.strip()).strip(" #"))
+        titles.append(file_title(path))  # the title of an article that has none
     comparison = service.compare(*pair)
     return Knowledge(tuple(titles), tuple(texts), len(comparison.differences))

@@ -19,10 +19,11 @@ Difference between Alpha Management and Beta Management
 
 
 The field of management that deals with the budgeting, hiring and auditing of research teams \
-is called as Alpha Management. It looks at every person who works in the laboratory. As a rule, \
-I am sure this is a lucrative career. The discipline inside a firm that deals with the \
-scheduling and pricing of product launches is called as Beta Administration. Its scope is \
-limited to goods.
+is called as Alpha Management. It looks at every person who works in the laboratory. \
+The discipline inside a firm that deals with the scheduling and pricing of product launches is \
+called as Beta Administration. Its scope is limited to goods.
+
+As a rule, I am sure this is a lucrative career.
 
 Alpha Management
 
@@ -121,7 +122,8 @@ def test_aliases_are_unique_per_topic_ignoring_case(user):
 
 
 def test_an_abbreviation_matches_only_as_written(made_up):
-    # "I am sure ..." must not be read as "AM (alpha management) is a lucrative career"
+    # "I am sure ..." (a paragraph of its own, about neither field) must not be read as
+    # "AM (alpha management) is a lucrative career"
     [passage] = [i for i, p in enumerate(made_up.passages) if p.text.startswith("As a rule")]
     assert [f for f in made_up.facts if f.passage == passage] == []
     assert values(made_up, ALPHA, "career_outlook") == []
