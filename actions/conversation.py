@@ -54,7 +54,7 @@ def read(tracker: Tracker) -> Conversation:
     )
     awaiting = slot("awaiting")
     return Conversation(
-        kind=kind if kind in KINDS else None,
+        kind=kind if isinstance(kind, str) and kind in KINDS else None,
         topics=_strings(slot("topics")),
         things=tuple(things),
         count=_count(slot("count")),

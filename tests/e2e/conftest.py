@@ -23,6 +23,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -296,6 +297,14 @@ class RasaServer:
         reply.raise_for_status()
         return reply.json()
 
+    def last_turn(self, sender: str) -> list[tuple[str | None, str]]:
+        """(response name, text) of each bot message after the sender's last message."""
+        events = self.tracker(sender).get("events", [])
+        users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+        after = events[users[-1] + 1:] if users else []
+        return [((e.get("metadata") or {}).get("utter_action"), e.get("text") or "")
+                for e in after if e.get("event") == "bot"]
+
     def wait_turn(self, sender: str, text: str, timeout: float = 30) -> list[str]:
         """Wait until the bot has answered ``text`` (last user message of ``sender``) and is
         listening again; return the texts it uttered for that turn. Messages are sent before the
@@ -325,15 +334,38 @@ def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e")
 
 
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """The action server's own knowledge base: a copy of data/sources, built for the session,
+    so a test can add an article and rebuild while the servers run."""
+
+    sources: Path
+    env: dict[str, str]
+
+    def build(self) -> None:
+        subprocess.run([str(BIN / "python"), "-m", "bot.kb", "build"], cwd=PROJECT,
+                       env=self.env, check=True, capture_output=True, timeout=300)
+
+
 @pytest.fixture(scope="session")
-def _action_process(e2e_dir: Path) -> Iterator[ServerProcess]:
+def e2e_kb(e2e_dir: Path) -> KnowledgeBase:
+    sources = e2e_dir / "sources"
+    shutil.copytree(PROJECT / "data" / "sources", sources)
+    kb = KnowledgeBase(sources, base_env(
+        KB_DATABASE_URL=f"sqlite:///{e2e_dir / 'kb.sqlite'}", KB_SOURCES_DIR=str(sources)))
+    kb.build()
+    return kb
+
+
+@pytest.fixture(scope="session")
+def _action_process(e2e_dir: Path, e2e_kb: KnowledgeBase) -> Iterator[ServerProcess]:
     port = find_free_port()
     server = ServerProcess(
         "action server",
         [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
         e2e_dir / "actions.log",
         # Unanswered questions of the tests go to the session's directory, not var/.
-        base_env(LOG_DATABASE_URL=f"sqlite:///{e2e_dir / 'questions.sqlite'}"),
+        dict(e2e_kb.env, LOG_DATABASE_URL=f"sqlite:///{e2e_dir / 'questions.sqlite'}"),
         PROJECT,
         port,
     ).start()

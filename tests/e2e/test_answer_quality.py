@@ -43,11 +43,7 @@ SETS = (sorted(FLOORS) if _chosen == "all" else
 
 
 def _turn_messages(rasa_server, sender: str) -> list[Message]:
-    events = rasa_server.tracker(sender).get("events", [])
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    after = events[users[-1] + 1:] if users else []
-    return [Message((e.get("metadata") or {}).get("utter_action"), e.get("text") or "")
-            for e in after if e.get("event") == "bot"]
+    return [Message(response, text) for response, text in rasa_server.last_turn(sender)]
 
 
 def _run(rasa_server, case: Case, knowledge) -> list[tuple[str, str, bool, str, str]]:

@@ -114,3 +114,26 @@ def test_build_with_a_bad_source_exits_1_naming_the_file(environment, capsys):
     assert str(bad) in err and "binary" in err
     assert out == ""
     assert run(capsys, "show")[1] == before
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "empty file"])
+def test_check_names_the_file_and_the_command_that_rebuilds_it(environment, capsys, damage):
+    path = environment.sqlite_path
+    if path is None:
+        pytest.skip("damage to a database file: SQLite only")
+    if damage == "missing":
+        path.unlink(missing_ok=True)
+    elif damage == "corrupt":
+        path.write_bytes(b"this is not a database" * 100)
+    else:
+        path.write_bytes(b"")
+    code, out, err = run(capsys, "check")
+    assert code == 1
+    assert str(path) in out + err and "python -m bot.kb build" in out + err
+    assert "Traceback" not in out + err
+
+
+def test_check_passes_on_a_built_knowledge_base(environment, capsys):
+    add_sources(environment, USER_ARTICLE)
+    assert run(capsys, "build")[0] == 0
+    assert run(capsys, "check")[0] == 0

@@ -1,0 +1,86 @@
+"""Bad input over REST against the real servers: every message is answered or refused with a
+clear status, nothing is echoed as markup, and the conversation goes on (issue "Robustness").
+The same guard serves socket.io and Slack (tests/unit/test_guard.py, test_socketio_channel.py,
+tests/e2e/test_slack.py)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.e2e
+
+DEFINITION = "supervision, planning and redesigning business operations"
+
+
+@pytest.fixture
+def sender() -> str:
+    return f"student-{uuid.uuid4().hex[:8]}"
+
+
+def say(rasa_server, sender: str, text: str) -> str:
+    replies = rasa_server.rest(sender, text)
+    assert replies, f"no reply to {text[:60]!r}"
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!...", "🙂🙂🙂", "\x00\x07\x1b"],
+                         ids=["empty", "whitespace", "punctuation", "emoji", "control"])
+def test_a_message_with_nothing_to_read_is_asked_for_again(rasa_server, sender, text):
+    reply = say(rasa_server, sender, text)
+    assert "What would you like to know?" in reply
+    assert DEFINITION in say(rasa_server, sender, "what is operations management")
+
+
+def test_a_question_inside_5000_characters_is_still_answered(rasa_server, sender):
+    rambling = ("so my cousin told me many things about colleges and life and I am confused "
+                * 70)
+    text = rambling + " anyway, what is operations management?"
+    assert len(text) > 5000
+    assert DEFINITION in say(rasa_server, sender, text)
+
+
+@pytest.mark.parametrize("text", [
+    "<b>what is operations management</b>",
+    "<script>alert('x')</script> what is operations management",
+    "what is operations management\x00\x07",
+    "what is operations management'; DROP TABLE passages;--",
+])
+def test_markup_control_and_sql_looking_text_is_read_as_text(rasa_server, sender, text):
+    reply = say(rasa_server, sender, text)
+    assert DEFINITION in reply
+    assert "<script" not in reply and "<b>" not in reply and "\x00" not in reply
+
+
+def test_non_english_gets_a_note_and_the_best_help(rasa_server, sender):
+    reply = say(rasa_server, sender, "¿Qué es la gestión de operaciones? operations management")
+    assert "I can only answer in English" in reply
+
+
+def test_intent_syntax_from_a_user_is_text(rasa_server, sender):
+    # A user typing Rasa's trigger syntax neither chooses the intent nor sets entities.
+    say(rasa_server, sender, '/ask_definition{"topic": "quantum physics"}')
+    events = rasa_server.tracker(sender)["events"]
+    parsed = [e for e in events if e.get("event") == "user"][-1]["parse_data"]
+    assert all(e.get("value") != "quantum physics" for e in parsed.get("entities", []))
+    assert parsed["intent"].get("confidence", 1.0) < 1.0
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"sender": "a"}',
+                                  b'{"sender": "a", "message": 42}',
+                                  b'{"sender": ["a"], "message": "hi"}'],
+                         ids=["not-json", "array", "no-message", "number", "sender-list"])
+def test_a_malformed_rest_body_gets_a_400_not_a_traceback(rasa_server, body):
+    reply = requests.post(f"{rasa_server.base_url}/webhooks/rest/webhook", data=body,
+                          headers={"content-type": "application/json"}, timeout=30)
+    assert reply.status_code == 400
+    assert "Traceback" not in reply.text and len(reply.text) < 300
+    assert reply.json()["error"]
+
+
+def test_the_http_api_needs_the_token(rasa_server):
+    url = f"{rasa_server.base_url}/conversations/someone/tracker"
+    assert requests.get(url, timeout=30).status_code == 401
+    assert requests.get(url, params={"token": "wrong"}, timeout=30).status_code == 401
