@@ -2,8 +2,8 @@
 
 All our channels (REST, socket.io, Slack) pass their messages through :class:`AlwaysAnswer`:
 
-* text that is not a string, or only whitespace, gets ``utter_empty_message`` without going to
-  Rasa; control characters are dropped and a huge message is cut (``MAX_CHARS``);
+* text that is not a string, or has no letter or digit (whitespace, "?!...", emoji only),
+  gets ``utter_empty_message`` without going to Rasa; control characters are dropped and a huge message is cut (``MAX_CHARS``);
 * text starting with "/" is read as text: Rasa would take ``/ask_differences{"count": 999}``
   as an intent with entities, and a student typing ``/restart`` would get silence. Our domain
   sends no buttons, so no "/" payload is trusted;
@@ -180,7 +180,7 @@ class AlwaysAnswer:
         counting = CountingOutput(message.output_channel)
         message.output_channel = counting
         message.text = clean_text(message.text)
-        if not message.text.strip():
+        if not any(ch.isalnum() for ch in message.text):
             await self._say(counting.inner, message.sender_id, EMPTY_RESPONSE)
             return
         if self.rate_limit is not None and not self.rate_limit.allow(str(message.sender_id)):

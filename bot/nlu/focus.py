@@ -124,5 +124,6 @@ def focus_text(text: str, max_chars: int = MAX_FOCUSED_CHARS) -> str:
     for sentence in reversed(asking or sentences):
         if sum(len(s) for s in kept) + len(sentence) > max_chars and kept:
             break
-        kept.insert(0, sentence[:max_chars])
+        # a run-on sentence longer than the limit keeps its end, where the question is
+        kept.insert(0, sentence[-max_chars:])
     return " ".join(kept)

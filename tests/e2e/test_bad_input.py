@@ -35,8 +35,8 @@ def test_a_message_with_nothing_to_read_is_asked_for_again(rasa_server, sender, 
 
 
 def test_a_question_inside_5000_characters_is_still_answered(rasa_server, sender):
-    rambling = ("so my cousin told me many things about colleges and life and I am confused "
-                * 70)
+    rambling = ("I am from a small town and my family wants me to study further after my "
+                "degree but I am not sure what to do next " * 50)
     text = rambling + " anyway, what is operations management?"
     assert len(text) > 5000
     assert DEFINITION in say(rasa_server, sender, text)

@@ -47,7 +47,7 @@ def test_an_answered_message_gets_only_its_answer() -> None:
         "Operations management is ..."]
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\t\n", None, "\x00\x01"])
+@pytest.mark.parametrize("text", ["", "   ", "\t\n", None, "\x00\x01", "?!...", "🙂🙂🙂"])
 def test_empty_or_not_text_gets_a_polite_note_without_bothering_rasa(text) -> None:
     seen: list = []
     assert [m["text"] for m in send(text, "never", seen=seen)] == [EMPTY]
