@@ -3,7 +3,8 @@
 All our channels (REST, socket.io, Slack) pass their messages through :class:`AlwaysAnswer`:
 
 * text that is not a string, or has no letter or digit (whitespace, "?!...", emoji only),
-  gets ``utter_empty_message`` without going to Rasa; control characters are dropped and a huge message is cut (``MAX_CHARS``);
+  gets ``utter_empty_message`` without going to Rasa; control characters are dropped and a
+  huge message is cut (``MAX_CHARS``);
 * text starting with "/" is read as text: Rasa would take ``/ask_differences{"count": 999}``
   as an intent with entities, and a student typing ``/restart`` would get silence. Our domain
   sends no buttons, so no "/" payload is trusted;
