@@ -11,23 +11,14 @@ import pytest
 from tests.conftest import USER_ARTICLE
 from tests.integration.actionkit import Conversation, built_service
 
+pytestmark = pytest.mark.usefixtures("isolated_log")
+
 OM, PM = "Operations management", "Production management"
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory, nlp):
     return built_service(tmp_path_factory.mktemp("kb-advice"), nlp, USER_ARTICLE)
-
-
-@pytest.fixture(autouse=True)
-def isolated_log(tmp_path, monkeypatch):
-    import actions.unanswered as unanswered
-
-    monkeypatch.setenv("LOG_DATABASE_URL", f"sqlite:///{tmp_path / 'questions.sqlite'}")
-    monkeypatch.setenv("BOT_HASH_SALT", "test-salt")
-    monkeypatch.setattr(unanswered, "_log", None)
-    yield
-    monkeypatch.setattr(unanswered, "_log", None)
 
 
 def reading(reply: str) -> str:

@@ -15,6 +15,8 @@ import pytest
 from tests.conftest import HR_ARTICLE, USER_ARTICLE
 from tests.integration.actionkit import Conversation, built_service
 
+pytestmark = pytest.mark.usefixtures("isolated_log")
+
 SOURCE = "Difference between Operations Management and Production Management"
 
 
@@ -22,18 +24,6 @@ SOURCE = "Difference between Operations Management and Production Management"
 def service(tmp_path_factory, nlp):
     """Only the user's article, as deployed."""
     return built_service(tmp_path_factory.mktemp("kb-user"), nlp, USER_ARTICLE)
-
-
-@pytest.fixture(autouse=True)
-def isolated_log(tmp_path, monkeypatch):
-    """Unanswered questions go to a temporary database, never the developer's var/."""
-    import actions.unanswered as unanswered
-
-    monkeypatch.setenv("LOG_DATABASE_URL", f"sqlite:///{tmp_path / 'questions.sqlite'}")
-    monkeypatch.setenv("BOT_HASH_SALT", "test-salt")
-    monkeypatch.setattr(unanswered, "_log", None)
-    yield
-    monkeypatch.setattr(unanswered, "_log", None)
 
 
 def ask(service, text, intent=None, confidence=0.9) -> str:

@@ -17,6 +17,8 @@ from tests.conftest import USER_ARTICLE
 from tests.eval.judge import Message, _turn, judge, knowledge_from, normal
 from tests.integration.actionkit import Conversation, built_service
 
+pytestmark = pytest.mark.usefixtures("isolated_log")
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles"
 EXPECT = sorted(FIXTURES.glob("*.expect.yml"))
 ARTICLES = [FIXTURES / yaml.safe_load(p.read_text())["article"] for p in EXPECT]
@@ -33,16 +35,6 @@ ANSWER_SHARE = 0.78
 @pytest.fixture(scope="module")
 def service(tmp_path_factory, nlp):
     return built_service(tmp_path_factory.mktemp("kb-fixtures"), nlp, USER_ARTICLE, *ARTICLES)
-
-
-@pytest.fixture(autouse=True)
-def isolated_log(tmp_path, monkeypatch):
-    import actions.unanswered as unanswered
-
-    monkeypatch.setenv("LOG_DATABASE_URL", f"sqlite:///{tmp_path / 'questions.sqlite'}")
-    monkeypatch.setattr(unanswered, "_log", None)
-    yield
-    monkeypatch.setattr(unanswered, "_log", None)
 
 
 def expectations(path: Path) -> dict:

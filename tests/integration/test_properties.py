@@ -18,6 +18,8 @@ from bot.ingest.rules import load_rules
 from tests.conftest import USER_ARTICLE
 from tests.integration.actionkit import DOMAIN, built_service, tracker
 
+pytestmark = pytest.mark.usefixtures("isolated_log")
+
 INTENTS = sorted({i for i in yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
                   ["intents"]} | {"nlu_fallback"})
 SLOTS = ("last_kind", "topics", "things", "count", "answer_format", "background", "awaiting",
@@ -49,16 +51,6 @@ def extractor(nlp):
 @pytest.fixture(scope="module")
 def service(tmp_path_factory, nlp):
     return built_service(tmp_path_factory.mktemp("kb-props"), nlp, USER_ARTICLE)
-
-
-@pytest.fixture(autouse=True)
-def isolated_log(tmp_path, monkeypatch):
-    import actions.unanswered as unanswered
-
-    monkeypatch.setenv("LOG_DATABASE_URL", f"sqlite:///{tmp_path / 'questions.sqlite'}")
-    monkeypatch.setattr(unanswered, "_log", None)
-    yield
-    monkeypatch.setattr(unanswered, "_log", None)
 
 
 @FUZZ
