@@ -30,7 +30,7 @@ shell: train ## talk to the bot in the terminal (rasa shell with the action serv
 	@ACTION_PORT=$(ACTION_PORT) scripts/shell.sh
 
 test: train ## the whole suite: lint, rasa data validate, pytest (unit, integration, e2e), story tests
-	@WITH_BROWSER=1 scripts/setup.sh
+	@WITH_BROWSER=1 WITH_NGINX=1 scripts/setup.sh
 	@scripts/test.sh
 
 eval: train ## answers to all blind question sets, judged end to end (docs/evaluation.md)

@@ -492,8 +492,10 @@ def _follows_up(question: Question, parse: Parse, conversation: Conversation,
             parse.intent] != conversation.kind and len(words) > 3 and not (
             question.count or question.table):
         return False
-    own = [k for k in cue_kinds if k not in ("differences",) or not (question.count or
-                                                                    question.table)]
+    # "only 3 differences" / "differences as a table" continue a comparison; after any other
+    # kind of answer, "give 5 differences between OM and PM" asks a question of its own.
+    own = [k for k in cue_kinds if not (k == "differences" and conversation.kind == k and (
+        question.count or question.table))]
     if own and not (len(words) <= 3 and set(own) <= {conversation.kind}):
         return False
     short = len(words) <= 8

@@ -46,10 +46,13 @@ class Cue:
 
     def matches(self, words: tuple[str, ...]) -> list[int]:
         """Start indexes where the cue occurs in ``words``."""
-        size = len(self.words)
-        return [i for i in range(len(words) - size + 1)
-                if all(_word_matches(c, w) for c, w in zip(self.words, words[i:i + size],
-                                                           strict=True))]
+        first, rest = self.words[0], self.words[1:]
+        hits = []
+        for i in range(len(words) - len(rest)):
+            if _word_matches(first, words[i]) and all(
+                    _word_matches(c, w) for c, w in zip(rest, words[i + 1:], strict=False)):
+                hits.append(i)
+        return hits
 
 
 def _word_matches(cue: str, word: str) -> bool:

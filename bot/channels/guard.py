@@ -10,6 +10,12 @@ All our channels (REST, socket.io, Slack) pass their messages through :class:`Al
   sends no buttons, so no "/" payload is trusted;
 * a sender sending faster than ``RATE_LIMIT`` (messages per seconds, from the environment) gets
   ``utter_rate_limited`` instead of an answer;
+* at most ``CONCURRENT_TURNS`` messages (from the environment, default 4) are processed at once
+  per process; the others wait their turn before Rasa starts on them. Rasa's event loop is busy
+  with the turns it is processing (NLU, policies, the tracker store all run on it), so with fifty
+  messages in flight an action server's answer waited seconds to be read, and Rasa reported a
+  healthy action server as timed out. Waiting before the turn keeps the action call's clock
+  honest and costs no throughput (the process is CPU-bound either way);
 * when Rasa produced no reply at all (the action server down, hung or failing: Rasa 3.6 logs the
   error and goes back to listening) the domain's ``utter_no_answer`` is sent. Rasa's own wait
   for the action server is five minutes; ``ACTION_TIMEOUT`` (seconds, default 4) shortens it
@@ -20,6 +26,7 @@ Wording lives in ``domain.yml``, read from the running agent's domain.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -31,6 +38,8 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, Sanic
 
+from bot.channels.action_results import validate_action_results_once
+
 logger = logging.getLogger(__name__)
 
 NO_ANSWER_RESPONSE = "utter_no_answer"
@@ -39,6 +48,7 @@ RATE_LIMITED_RESPONSE = "utter_rate_limited"
 MAX_CHARS = 20_000
 DEFAULT_ACTION_TIMEOUT = 4.0
 DEFAULT_RATE_LIMIT = "20/60"  # 20 messages a minute per sender
+DEFAULT_CONCURRENT_TURNS = 4
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -148,6 +158,22 @@ def shorten_action_timeout(environ: dict[str, str] | None = None) -> float:
     return seconds
 
 
+_turn_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+def turn_slots(environ: dict[str, str] | None = None) -> asyncio.Semaphore:
+    """The running event loop's limit on messages processed at once (shared by all channels)."""
+    loop = asyncio.get_running_loop()
+    slots = _turn_slots.get(loop)
+    if slots is None:
+        env = environ if environ is not None else os.environ
+        slots = asyncio.Semaphore(max(1, int(env.get("CONCURRENT_TURNS")
+                                              or DEFAULT_CONCURRENT_TURNS)))
+        _turn_slots.clear()  # a new loop (a restarted server, a test): forget the old ones
+        _turn_slots[loop] = slots
+    return slots
+
+
 class AlwaysAnswer:
     """A channel's ``on_new_message``, wrapped. Use it in ``InputChannel.blueprint``::
 
@@ -167,6 +193,7 @@ class AlwaysAnswer:
         async def remember_app(app: Sanic, _loop: Any) -> None:
             self.app = app
             shorten_action_timeout()
+            validate_action_results_once()
 
         return blueprint
 
@@ -189,7 +216,8 @@ class AlwaysAnswer:
             await self._say(counting.inner, message.sender_id, RATE_LIMITED_RESPONSE)
             return
         try:
-            await self.on_new_message(message)
+            async with turn_slots():
+                await self.on_new_message(message)
         except Exception as error:  # noqa: BLE001 - the student gets an apology, not silence
             logger.error("answering a message failed: %s: %s", type(error).__name__, error)
         if counting.sent:

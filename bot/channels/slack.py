@@ -193,6 +193,15 @@ class SlackInput(RasaSlackInput):
                 ENV_TOKEN, ENV_SIGNING_SECRET,
             )
 
+    @staticmethod
+    def _is_user_message(slack_event: dict[str, Any]) -> bool:
+        """A person's message or mention, with or without text: Rasa's own check drops one with
+        no text (a file shared without a caption) in silence; ours gets the guard's polite
+        "I didn't get any text there"."""
+        event = slack_event.get("event") or {}
+        return (event.get("type") in ("message", "app_mention") and bool(event.get("user"))
+                and not event.get("bot_id"))
+
     def _validate_credentials(self) -> None:
         # Rasa raises without a signing secret; we load anyway and refuse requests instead.
         if self.configured:

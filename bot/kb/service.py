@@ -366,11 +366,18 @@ class KnowledgeService:
         return cached
 
     def passages_of(self, topics: Iterable[str]) -> tuple[Citation, ...]:
-        """Every sentence of the articles about ``topics`` (for the words they use)."""
-        with self._sessions() as session:
-            repo = KnowledgeRepository(session)
-            ids = repo.source_ids_of_topics(list(topics))
-            return tuple(citation_of(p) for p in repo.passages_of_sources(ids))
+        """Every sentence of the articles about ``topics`` (for the words they use; cached per
+        build)."""
+        self._refresh()
+        key = ("__passages__", *sorted(set(topics)))
+        cached = self._values.get(key)
+        if cached is None:
+            with self._sessions() as session:
+                repo = KnowledgeRepository(session)
+                ids = repo.source_ids_of_topics(list(key[1:]))
+                cached = tuple(citation_of(p) for p in repo.passages_of_sources(ids))
+            self._values[key] = cached
+        return cached
 
 
 _default: KnowledgeService | None = None

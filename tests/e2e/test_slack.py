@@ -2,60 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import secrets
 import time
-from typing import Any
 
 import pytest
 import requests
 
+from tests.e2e.clients import BOT_USER, slack_event
+from tests.e2e.clients import post_slack as post
 from tests.e2e.reference import ENTRANCE_EXAMS, EXAMS, fact_present
 
 pytestmark = pytest.mark.e2e
-
-BOT_USER = "UBOT0E2E"
-
-
-def slack_event(text: str, *, channel: str, user: str, kind: str = "message",
-                thread_ts: str | None = None) -> dict[str, Any]:
-    ts = f"{time.time():.6f}"
-    event: dict[str, Any] = {
-        "type": kind, "user": user, "text": text, "ts": ts, "channel": channel, "event_ts": ts,
-        "channel_type": "im" if channel.startswith("D") else "channel",
-    }
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return {
-        "token": "unused", "team_id": "T0E2E", "api_app_id": "A0E2E", "type": "event_callback",
-        "event_id": "Ev" + secrets.token_hex(6).upper(), "event_time": int(time.time()),
-        "event": event,
-        "authorizations": [{"user_id": BOT_USER, "is_bot": True, "team_id": "T0E2E"}],
-    }
-
-
-def post(server, payload: dict[str, Any], *, secret: str | None = None,
-         timestamp: int | None = None, headers: dict[str, str] | None = None,
-         content_type: str = "application/json") -> requests.Response:
-    body = json.dumps(payload).encode()
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(
-        (secret or server.slack_signing_secret).encode(), f"v0:{timestamp}:".encode() + body,
-        hashlib.sha256,
-    ).hexdigest()
-    return requests.post(
-        f"{server.base_url}/webhooks/slack/webhook",
-        data=body,
-        headers={
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": str(timestamp),
-            "X-Slack-Signature": f"v0={digest}",
-            **(headers or {}),
-        },
-        timeout=10,
-    )
 
 
 def unique(prefix: str) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-MIN_INTENT_ACCURACY = 0.80  # measured 0.821 with the small DIET of session 6 (docs/nlu.md)
-MIN_ENTITY_F1 = 0.90  # measured 0.922-0.943 (DIET, weighted); 0.934 in session 5
+MIN_INTENT_ACCURACY = 0.83  # logistic regression measured 0.860 (DIET: 0.821), docs/nlu.md
+MIN_ENTITY_F1 = 0.89  # CRFEntityExtractor measured 0.913 weighted (DIET: 0.922-0.943)
 MIN_INTENT_F1 = 0.45  # per intent with >= 5 messages; weakest measured: deny 0.55, affirm 0.62
 
 
@@ -35,8 +35,16 @@ def reports(tmp_path_factory) -> dict[str, dict]:
     assert result.returncode == 0, result.stderr[-3000:]
     return {
         "intent": json.loads((out / "intent_report.json").read_text()),
-        "entity": json.loads((out / "DIETClassifier_report.json").read_text()),
+        "entity": json.loads(_entity_report(out).read_text()),
     }
+
+
+def _entity_report(out: Path) -> Path:
+    """The entity extractor's report: CRFEntityExtractor's, or DIETClassifier's."""
+    for name in ("CRFEntityExtractor_report.json", "DIETClassifier_report.json"):
+        if (out / name).exists():
+            return out / name
+    raise AssertionError(f"no entity report in {sorted(p.name for p in out.iterdir())}")
 
 
 def test_intent_accuracy_on_unseen_messages(reports) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 import uuid
 
 import pytest
@@ -77,3 +78,39 @@ def test_conversation_locks_live_in_redis(scale_endpoints) -> None:
     lock, stored_in_redis = asyncio.run(hold_lock())
     assert lock is not None and lock.conversation_id == sender
     assert stored_in_redis == 1
+
+
+def _dead_replica_then_waiter(store, lifetime: float, poll: float) -> float:
+    """A ticket never returned (its replica died), then a turn waiting for the lock, polling
+    less often than the tickets live: both tickets expire between two polls. Returns how long
+    the turn waited, or raises TimeoutError."""
+    sender = f"student-{uuid.uuid4().hex[:8]}"
+    store.issue_ticket(sender, lifetime)
+
+    async def turn() -> float:
+        start = time.monotonic()
+        async with store.lock(sender, lock_lifetime=lifetime, wait_time_in_seconds=poll):
+            return time.monotonic() - start
+
+    async def bounded() -> float:
+        return await asyncio.wait_for(turn(), timeout=4 * poll)
+
+    try:
+        return asyncio.run(bounded())
+    finally:
+        store.delete_lock(sender)
+
+
+def test_a_turn_goes_ahead_once_a_dead_replicas_ticket_has_expired(scale_endpoints) -> None:
+    from rasa.core.lock_store import LockStore, RedisLockStore
+
+    ours = LockStore.create(scale_endpoints.lock_store)
+    assert type(ours).__module__ == "bot.stores.lock_store"
+    waited = _dead_replica_then_waiter(ours, lifetime=0.5, poll=1.0)
+    assert 0.9 < waited < 2.5
+
+    # Rasa's own store waits for ever in the same situation (the bug the subclass fixes).
+    rasas = RedisLockStore(host="127.0.0.1", port=6379, db=ours.red.connection_pool
+                           .connection_kwargs["db"], key_prefix="careerbottest")
+    with pytest.raises(asyncio.TimeoutError):
+        _dead_replica_then_waiter(rasas, lifetime=0.5, poll=1.0)

@@ -115,3 +115,29 @@ def test_without_a_domain_nothing_is_invented() -> None:
     collector = CollectingOutputChannel()
     asyncio.run(guard(UserMessage("hello", collector, "student-1")))
     assert collector.messages == []
+
+
+def test_messages_wait_for_a_free_turn_slot_and_every_one_is_answered(monkeypatch) -> None:
+    monkeypatch.setenv("CONCURRENT_TURNS", "2")
+    busy, most = 0, 0
+
+    async def on_new_message(message: UserMessage) -> None:
+        nonlocal busy, most
+        busy += 1
+        most = max(most, busy)
+        await asyncio.sleep(0.02)
+        busy -= 1
+        await message.output_channel.send_text_message(message.sender_id, message.text)
+
+    guard = AlwaysAnswer(on_new_message, rate_limit=None)
+    guard.app = fake_app()
+
+    async def many() -> list[list[dict]]:
+        collectors = [CollectingOutputChannel() for _ in range(7)]
+        await asyncio.gather(*(guard(UserMessage(f"question {n}", c, f"student-{n}"))
+                               for n, c in enumerate(collectors)))
+        return [c.messages for c in collectors]
+
+    replies = asyncio.run(many())
+    assert most == 2
+    assert [[m["text"] for m in r] for r in replies] == [[f"question {n}"] for n in range(7)]

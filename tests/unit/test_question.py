@@ -100,6 +100,24 @@ def test_a_follow_up_continues_the_previous_question(lexicon) -> None:
     assert (table.kind, table.count, table.table) == ("differences", 3, True)
 
 
+# Found by the load test (tests/e2e/test_load.py): a count in a question of its own was read as
+# "give me N more of the last answer".
+@pytest.mark.parametrize(("before", "text", "kind", "count", "follow_up"), [
+    ("sectors", "give 5 differences between OM and PM", "differences", 5, False),
+    ("admission", "3 differences between production and operations management?",
+     "differences", 3, False),
+    ("differences", "only 3 differences", "differences", 3, True),
+    ("sectors", "just 2 please", "sectors", 2, True),
+    ("differences", "just 2 please", "differences", 2, True),
+])
+def test_a_count_continues_the_last_answer_only_when_it_asks_nothing_else(
+        lexicon, before, text, kind, count, follow_up) -> None:
+    conversation = Conversation(kind=before, topics=(OM, PM), count=5)
+    question = ask(lexicon, text, "inform" if follow_up else "ask_differences", 0.9,
+                   conversation)
+    assert (question.kind, question.count, question.follow_up) == (kind, count, follow_up)
+
+
 def test_the_students_background_is_read_from_the_message(lexicon) -> None:
     question = ask(lexicon, "I did B.E. in electronics and communication, want a distance "
                             "MBA. telecom and operations or telecom and hr?",

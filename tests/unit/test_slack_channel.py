@@ -248,3 +248,23 @@ def test_deduplicator_forgets_after_its_ttl():
     assert dedupe.first_time("d", now=20)
     assert len(dedupe._seen) <= 3
     assert dedupe.first_time(None, now=21) and dedupe.first_time(None, now=21)
+
+
+@pytest.mark.parametrize("extra", [{"text": ""}, {"text": "", "subtype": "file_share"}],
+                         ids=["no-text", "file-without-caption"])
+def test_a_message_without_text_is_passed_on_for_a_polite_reply(extra):
+    payload = event_payload()
+    payload["event"].update(extra)
+    (response,), received = handle(make_channel(), request(payload))
+    assert response.status == 200
+    assert [m.text for m in received] == [""]  # the guard answers it (tests/unit/test_guard.py)
+
+
+@pytest.mark.parametrize("extra", [{"bot_id": "B1"}, {"user": None}, {"type": "reaction_added"}],
+                         ids=["bot", "no-user", "not-a-message"])
+def test_bot_and_non_message_events_get_no_reply(extra):
+    payload = event_payload()
+    payload["event"].update(extra)
+    (response,), received = handle(make_channel(), request(payload))
+    assert response.status == 200
+    assert received == []
