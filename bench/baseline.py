@@ -28,7 +28,7 @@ def stock_bot(var_dir: Path) -> tuple[Path, Path, float | None]:
         return project, models[-1], None
     if project.exists():
         shutil.rmtree(project)
-    project.parent.mkdir(parents=True, exist_ok=True)
+    project.mkdir(parents=True)  # rasa init wants the directory to exist
     start = time.monotonic()
     subprocess.run([str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
                    cwd=project.parent, env=base_env(), check=True, capture_output=True,

@@ -60,17 +60,19 @@ def sequential(webhook: str, messages: Sequence[str], rounds: int) -> Timings:
     return Timings(tuple(seconds), time.monotonic() - start, errors)
 
 
-def concurrent(webhook: str, messages: Sequence[str], conversations: int,
+def concurrent(webhook: str | Sequence[str], messages: Sequence[str], conversations: int,
                turns: int) -> Timings:
     """``conversations`` clients at once, each a conversation of ``turns`` messages (cycling
-    through ``messages`` from a different start)."""
+    through ``messages`` from a different start). Given several webhooks (replicas), each
+    conversation's turns go round them."""
+    webhooks = [webhook] if isinstance(webhook, str) else list(webhook)
 
     def one(number: int) -> tuple[list[float], int]:
         sender = f"load-{number}-{secrets.token_hex(3)}"
         took, errors = [], 0
         with requests.Session() as http:
             for step in range(turns):
-                seconds, ok = turn(http, webhook, sender,
+                seconds, ok = turn(http, webhooks[(number + step) % len(webhooks)], sender,
                                    messages[(number + step) % len(messages)])
                 took.append(seconds)
                 errors += not ok

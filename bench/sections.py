@@ -324,51 +324,13 @@ def scale_out(root: Path, model: Path, work: Path) -> list[str]:
 
 def _scale_bot(root: Path, model: Path, work: Path, endpoints: dict, env: dict[str, str],
                name: str) -> Bot:
-    """A Rasa process on the scale endpoints (start_bot would give it SQLite)."""
-    import subprocess
-
-    from bench.servers import BIN, free_port, wait_for
-
-    path = work / f"{name}-endpoints.yml"
-    path.write_text(yaml.safe_dump(endpoints))
-    port, token = free_port(), secrets.token_hex(8)
-    log = (work / f"{name}.log").open("wb")
-    start = time.monotonic()
-    process = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "-i", "127.0.0.1", "-p", str(port), "-m", str(model),
-         "--endpoints", str(path), "--credentials", str(root / "credentials.yml"),
-         "--enable-api", "--auth-token", token],
-        cwd=root, env=base_env(**env), stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True)
-    log.close()
-    bot = Bot(name, f"http://127.0.0.1:{port}", token, process, processes=[process])
-    try:
-        wait_for(f"{bot.url}/status?token={token}", 300)
-    except Exception:
-        bot.stop()
-        raise
-    bot.startup = time.monotonic() - start
-    return bot
+    """A Rasa process on the scale endpoints, as they are (PostgreSQL, Redis)."""
+    return start_bot(name, root, model, work, with_actions=False, env=env,
+                     endpoints=endpoints, credentials=root / "credentials.yml",
+                     sqlite_tracker=False)
 
 
 def _alternating(bots: list[Bot]) -> load.Timings:
     """The concurrent load, each conversation's turns going round the replicas."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    def one(number: int) -> tuple[list[float], int]:
-        sender = f"scale-{number}-{secrets.token_hex(3)}"
-        took, errors = [], 0
-        with requests.Session() as http:
-            for step in range(TURNS * 2):
-                bot = bots[(number + step) % len(bots)]
-                seconds, ok = load.turn(http, bot.webhook, sender,
-                                        OUR_MESSAGES[(number + step) % len(OUR_MESSAGES)])
-                took.append(seconds)
-                errors += not ok
-        return took, errors
-
-    start = time.monotonic()
-    with ThreadPoolExecutor(CONVERSATIONS) as pool:
-        results = list(pool.map(one, range(CONVERSATIONS)))
-    return load.Timings(tuple(s for took, _ in results for s in took),
-                        time.monotonic() - start, sum(e for _, e in results))
+    return load.concurrent([bot.webhook for bot in bots], OUR_MESSAGES, CONVERSATIONS,
+                           TURNS * 2)

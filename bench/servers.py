@@ -100,18 +100,23 @@ class Bot:
 
 def start_bot(name: str, project: Path, model: Path, workdir: Path, *,
               with_actions: bool, env: dict[str, str] | None = None,
-              endpoints: dict | None = None, credentials: Path | None = None) -> Bot:
+              endpoints: dict | None = None, credentials: Path | None = None,
+              sqlite_tracker: bool = True) -> Bot:
     """Start Rasa on ``model`` from ``project`` (and the action server when ``with_actions``),
-    with the project's endpoints but this run's ports and a SQLite tracker store in
-    ``workdir``. Returns once both answer."""
-    env = base_env(**(env or {}), LOG_DATABASE_URL=f"sqlite:///{workdir / 'questions.sqlite'}")
+    with the project's endpoints (or ``endpoints``) but this run's ports and, unless
+    ``sqlite_tracker`` is false, a SQLite tracker store in ``workdir``. Returns once both
+    answer."""
+    # RATE_LIMIT guards a public channel against one sender's flood; load generation is one.
+    env = base_env(**{"RATE_LIMIT": "off", **(env or {})},
+                   LOG_DATABASE_URL=f"sqlite:///{workdir / 'questions.sqlite'}")
     token = secrets.token_hex(16)
     settings = dict(endpoints or yaml.safe_load((project / "endpoints.yml").read_text()) or {})
-    settings["tracker_store"] = {
-        **{k: v for k, v in (settings.get("tracker_store") or {}).items()
-           if k in ("query",)},
-        "type": "SQL", "dialect": "sqlite", "db": str(workdir / f"{name}-tracker.db"),
-    }
+    if sqlite_tracker:
+        settings["tracker_store"] = {
+            **{k: v for k, v in (settings.get("tracker_store") or {}).items()
+               if k in ("query",)},
+            "type": "SQL", "dialect": "sqlite", "db": str(workdir / f"{name}-tracker.db"),
+        }
     processes: list[subprocess.Popen] = []
     log = (workdir / f"{name}.log").open("wb")
     start = time.monotonic()
@@ -124,7 +129,7 @@ def start_bot(name: str, project: Path, model: Path, workdir: Path, *,
              str(action_port)], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)
         processes.append(actions)
-    else:
+    elif endpoints is None:
         settings.pop("action_endpoint", None)
     endpoints_file = workdir / f"{name}-endpoints.yml"
     endpoints_file.write_text(yaml.safe_dump(settings))

@@ -27,17 +27,26 @@ _EXAMS = ("CAT", "MAT", "XAT", "CMAT", "GMAT", "SNAP", "ATMA", "NMAT")
 _DEGREES = ("B.Com", "B.Sc", "BBA", "B.Tech", "B.E", "BA")
 
 
+_THIRD = ("systems", "operations", "services", "studies", "analytics", "engineering", "design",
+          "control", "strategy", "research")
+
+
 def field_names(count: int, rng: random.Random) -> list[str]:
-    """``count`` distinct field names (at most len(_FIRST) * len(_SECOND) * 10)."""
+    """``count`` distinct field names: two-word names first, then longer ones, as needed."""
+    tiers = (
+        [f"{a} {b}" for a in _FIRST for b in _SECOND],
+        [f"{a} {b} {c}" for a in _FIRST for b in _SECOND for c in _THIRD],
+        [f"{a} {a2} {b}" for a in _FIRST for a2 in _FIRST if a2 != a for b in _SECOND],
+        [f"{a} {a2} {b} {c}" for a in _FIRST for a2 in _FIRST if a2 != a for b in _SECOND
+         for c in _THIRD],
+    )
     names: list[str] = []
-    seen: set[str] = set()
-    while len(names) < count:
-        name = f"{rng.choice(_FIRST)} {rng.choice(_SECOND)}"
-        if len(seen) >= len(_FIRST) * len(_SECOND):
-            name = f"{name} {rng.choice(('systems', 'operations', 'services', 'studies'))}"
-        if name not in seen:
-            seen.add(name)
-            names.append(name)
+    for tier in tiers:
+        if len(names) >= count:
+            break
+        names += rng.sample(tier, min(len(tier), count - len(names)))
+    if len(names) < count:
+        raise ValueError(f"at most {len(names)} synthetic field names")
     return [f"{n.title()} Management" for n in names]
 
 

@@ -141,16 +141,17 @@ def names_background(item: FactItem, terms: tuple[str, ...]) -> bool:
 
 
 def _unique(reasons: list[Reason]) -> list[Reason]:
+    # A sentence that names the student's background among others ("B.Tech or B.E degrees")
+    # favours it: it is not also counted against that field, whichever of its facts came first.
+    favoured = {(r.topic, r.citation.sentence) for r in reasons if r.kind == "background"}
     seen, out = set(), []
     for reason in reasons:
         key = (reason.topic, reason.citation.sentence)
-        if key not in seen:
-            seen.add(key)
-            out.append(reason)
-    # A background the sources favour for one field is not also counted against that field.
-    favoured = {(r.topic, r.citation.sentence) for r in out if r.kind == "background"}
-    return [r for r in out if r.kind != "other_background"
-            or (r.topic, r.citation.sentence) not in favoured]
+        if key in seen or reason.kind == "other_background" and key in favoured:
+            continue
+        seen.add(key)
+        out.append(reason)
+    return out
 
 
 def _fields(service: KnowledgeService, question: Question, topics: tuple[str, ...]

@@ -426,6 +426,11 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
         knowledge["differences"] = knowledge.get("differences", 0.0) + CUE_WEIGHT
     if question.table and "differences" in cue_kinds:
         knowledge["differences"] = knowledge.get("differences", 0.0) + CUE_WEIGHT  # a chart
+    if "differences" in cue_kinds and len(_rows(words)) >= 2:
+        # "compare them on focus, qualification and industries": the named attributes are the
+        # rows of a comparison, not questions of their own (the classifier often takes the
+        # last one for the question).
+        knowledge["differences"] = knowledge.get("differences", 0.0) + CUE_WEIGHT
     best = max(knowledge.items(), key=lambda kv: kv[1])[0] if knowledge else "lookup"
     if best == "advice" and question.choice and question.things_of("exam") and len(
             question.topics) < 2:

@@ -122,3 +122,12 @@ def test_the_student_can_leave_the_advice_and_ask_something_else(service) -> Non
     reply = talk.say("ok forget it, what exams do I need for PM?", "ask_admission")
     assert "XAT" in reply and "My reading" not in reply
     assert talk.slots["awaiting"] is None
+
+
+@pytest.mark.parametrize("text", ["i did B.E. in mechanical, OM or PM?",
+                                  "B.Tech grad here, which is better for me, OM or PM?"])
+def test_a_sentence_naming_the_students_degree_among_others_counts_for_it(service, text):
+    # "students who possess B.Tech or B.E degrees": a reason for, never "another background".
+    reply = Conversation(service).say(text, "ask_recommendation")
+    both = [line for line in reasons(reply) if "B.Tech or B.E degrees" in line]
+    assert both and all("names your background" in line for line in both), reasons(reply)

@@ -59,7 +59,8 @@ def test_scale_endpoints_take_their_values_from_the_environment(monkeypatch):
     assert (tracker.url, tracker.kwargs["port"], tracker.kwargs["db"]) == (
         "127.0.0.1", 5432, "rasa_tracker")
     assert tracker.kwargs["password"] == "pw"
-    assert (lock.type, lock.url, lock.kwargs["port"]) == ("redis", "127.0.0.1", 6379)
+    assert (lock.type, lock.url, lock.kwargs["port"]) == (
+        "bot.stores.lock_store.RedisLockStore", "127.0.0.1", 6379)
 
 
 def test_slack_manifest_subscribes_to_what_the_channel_handles():
