@@ -171,13 +171,11 @@ def _action_call(root: Path, bot: Bot, tracker: dict, http: requests.Session) ->
     import rasa_sdk
     from rasa.shared.core.domain import Domain
 
-    endpoints = yaml.safe_load((Path(bot.rasa.args[bot.rasa.args.index("--endpoints") + 1])
-                                ).read_text())
     body = {"next_action": "action_answer", "sender_id": tracker["sender_id"],
             "tracker": tracker, "domain": Domain.load(str(root / "domain.yml")).as_dict(),
             "version": rasa_sdk.__version__}
-    url = endpoints["action_endpoint"]["url"]
-    return _timed(30, lambda: http.post(url, json=body, timeout=60).raise_for_status())
+    return _timed(30, lambda: http.post(bot.action_url, json=body, timeout=60)
+                  .raise_for_status())
 
 
 def _tracker_store(db: Path, root: Path, sender: str) -> list[float]:
@@ -278,9 +276,7 @@ def scale_out(root: Path, model: Path, work: Path) -> list[str]:
     try:
         actions = start_bot("scale-sqlite", root, model, work, with_actions=True,
                             credentials=root / "credentials.yml")
-        actions_endpoint = yaml.safe_load(Path(actions.rasa.args[
-            actions.rasa.args.index("--endpoints") + 1]).read_text())["action_endpoint"]
-        endpoints["action_endpoint"] = actions_endpoint
+        endpoints["action_endpoint"] = {"url": actions.action_url}
         env = {"TRACKER_DB_NAME": name, "TRACKER_DB_PASSWORD": "unused"}
         # The default set-up (SQLite tracker store, in-memory locks) for comparison; then only
         # its action server stays, shared by the processes below.

@@ -75,6 +75,7 @@ class Bot:
     token: str
     rasa: subprocess.Popen
     actions: subprocess.Popen | None = None
+    action_url: str | None = None  # the action endpoint this Rasa calls
     startup: float = 0.0
     processes: list[subprocess.Popen] = field(default_factory=list)
 
@@ -142,7 +143,8 @@ def start_bot(name: str, project: Path, model: Path, workdir: Path, *,
                             start_new_session=True)
     processes.append(rasa)
     log.close()
-    bot = Bot(name, f"http://127.0.0.1:{port}", token, rasa, actions, processes=processes)
+    bot = Bot(name, f"http://127.0.0.1:{port}", token, rasa, actions,
+              (settings.get("action_endpoint") or {}).get("url"), processes=processes)
     try:
         if actions is not None:
             wait_for(f"{settings['action_endpoint']['url'].rsplit('/', 1)[0]}/health", 180)

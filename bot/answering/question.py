@@ -426,7 +426,8 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
         knowledge["differences"] = knowledge.get("differences", 0.0) + CUE_WEIGHT
     if question.table and "differences" in cue_kinds:
         knowledge["differences"] = knowledge.get("differences", 0.0) + CUE_WEIGHT  # a chart
-    if "differences" in cue_kinds and len(_rows(words)) >= 2:
+    rows = _rows(words) if "differences" in cue_kinds else ()
+    if len(rows) >= 2:
         # "compare them on focus, qualification and industries": the named attributes are the
         # rows of a comparison, not questions of their own (the classifier often takes the
         # last one for the question).
@@ -445,7 +446,7 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
                       and _topic_cue(k, slotted)))
     count = question.count if kind(best).counted or best == "differences" else None
     return replace(question, kind=best, also=also, count=count,
-                   rows=_rows(words) if best == "differences" else ())
+                   rows=(rows or _rows(words)) if best == "differences" else ())
 
 
 # Kinds one answer combines when a message asks several ("eligibility and exams?").

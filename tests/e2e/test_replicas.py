@@ -45,6 +45,7 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.load import converse, problems_in_tracker, script
 from tests.e2e.reference import ENTRANCE_EXAMS, fact_present
+from tests.integration.test_scale_stores import reachable
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -57,16 +58,6 @@ NEW_QUESTION = "what is accounting"
 NEW_FACT = "recording, classifying and summarising the financial transactions"
 # A killed replica's conversation locks expire after this many seconds (Rasa's default is 60).
 LOCK_LIFETIME = "10"
-
-
-def _redis_up() -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
-        return True
-    except OSError:
-        return False
 
 
 @dataclass
@@ -104,7 +95,7 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def cluster(request, tmp_path_factory) -> Iterator[Cluster]:
-    if not _redis_up():
+    if not reachable(6379):
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     directory = tmp_path_factory.mktemp("replicas")
     sources = directory / "sources"

@@ -16,7 +16,8 @@ from tests.conftest import create_postgres_database
 pytestmark = pytest.mark.postgres
 
 
-def _reachable(port: int) -> bool:
+def reachable(port: int) -> bool:
+    """Something listens on 127.0.0.1:``port`` (Redis for the scale tests)."""
     try:
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
         return True
@@ -29,7 +30,7 @@ def scale_endpoints(request, monkeypatch):
     from rasa.core.utils import read_endpoints_from_path
     from sqlalchemy.engine import make_url
 
-    if not _reachable(6379):
+    if not reachable(6379):
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     url = make_url(create_postgres_database(request))
     monkeypatch.setenv("TRACKER_DB_NAME", url.database)
