@@ -10,6 +10,7 @@ of the sources. What the sources do not cover (HR, study modes, colleges) is sai
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from bot.answering.evidence import silent_note, silent_phrases, thing_matches
@@ -26,10 +27,13 @@ SECTOR_ATTRIBUTES = ("career_sectors", "recruiting_industries", "job_roles")
 BACKGROUND_ATTRIBUTES = ("preferred_background",)
 OUTLOOK_ATTRIBUTES = ("career_outlook",)
 # How much each kind of reason weighs in the reading: a listed sector decides more than a
-# background, a background the sources favour for the other field counts a little against.
-WEIGHTS = {"sector": 2.0, "background": 1.0, "other_background": -0.5, "outlook": 0.0,
-           "likes": 1.0,
+# background. A field giving the edge to another background than the student's is said, but
+# does not favour the other field: the sources do not say the student fits that one better
+# (every writer of advice20/22 read "B.Com, OM or PM?" as "either").
+WEIGHTS = {"sector": 2.0, "background": 1.0, "other_background": 0.0, "outlook": 0.0,
+           "likes": 1.0, "common": 0.0,
            "eligibility": 0.0, "advantage": 0.0, "sectors": 0.0}
+COMMON_ATTRIBUTES = ("common_ground",)
 ELIGIBILITY_ATTRIBUTES = ("min_qualification", "eligible_streams", "recommended_degree",
                           "specialisation")
 
@@ -118,11 +122,20 @@ def read(service: KnowledgeService, fields: tuple[str, ...], background: Backgro
             for item in facts:
                 if item.attribute in SECTOR_ATTRIBUTES[:2]:
                     reasons.append(Reason("sectors", field, "", item.citation))
+        if not interests and not terms:
+            # Nothing personal to weigh: what the sources say of both fields bears on "which
+            # is better?" ("both ... have a big impact on our industries").
+            for item in facts:
+                if item.attribute in COMMON_ATTRIBUTES:
+                    reasons.append(Reason("common", field, "", item.citation))
     reasons = _unique(reasons)
     order = ("sector", "likes", "background", "other_background", "advantage", "eligibility",
-             "sectors", "outlook")
+             "sectors", "common", "outlook")
     reasons.sort(key=lambda r: order.index(r.kind))
-    support = {f: sum(WEIGHTS[r.kind] for r in reasons if r.topic == f) for f in fields}
+    # Each thing the student told counts once per field, however many sentences state it
+    # (two sentences favouring engineers are one background, not two).
+    support = {f: sum(WEIGHTS[kind] for kind, _ in {(r.kind, r.detail) for r in reasons
+                                                     if r.topic == f}) for f in fields}
     ranked = sorted(support.items(), key=lambda kv: -kv[1])
     best = None
     if ranked and (len(ranked) == 1 and ranked[0][1] > 0 or len(ranked) > 1
@@ -146,7 +159,8 @@ def _unique(reasons: list[Reason]) -> list[Reason]:
     favoured = {(r.topic, r.citation.sentence) for r in reasons if r.kind == "background"}
     seen, out = set(), []
     for reason in reasons:
-        key = (reason.topic, reason.citation.sentence)
+        # what is said of both fields is said once
+        key = ("" if reason.kind == "common" else reason.topic, reason.citation.sentence)
         if key in seen or reason.kind == "other_background" and key in favoured:
             continue
         seen.add(key)
@@ -175,15 +189,24 @@ def _interests(service: KnowledgeService, question: Question, fields: tuple[str,
         if value.lower() not in known:
             found.append(Thing("sector", value, value.lower(), value))
             known.add(value.lower())
+    # the listed sectors themselves, not the words of their sentences ("can get employment")
     sector_words = Words(" ".join(i.value for f in fields for i in service.facts(f)
                                   if i.attribute in SECTOR_ATTRIBUTES))
-    sector_words = Words(" ".join(i.citation.sentence for f in fields for i in service.facts(f)
-                                  if i.attribute in SECTOR_ATTRIBUTES))
+    modified = _modified_heads(question.text)
     for word in question.aspects:
-        if word not in known and len(word) > 3 and sector_words.states(word):
+        if word not in known and len(word) > 3 and word not in modified and (
+                sector_words.states(word)):
             found.append(Thing("sector", word, word, word))
             known.add(word)
     return tuple(found)
+
+
+def _modified_heads(text: str) -> set[str]:
+    """Heads like "plant" or "company" that a word before them narrows ("car plant", "steel
+    plants"): the narrower word is the interest, the head alone would read as any factory."""
+    tokens = words(text)
+    return {word for before, word in itertools.pairwise(tokens)
+            if word in SECTOR_HEADS and before.isalpha() and not is_stop_word(before)}
 
 
 def advise(service: KnowledgeService, question: Question, topics: tuple[str, ...],
@@ -225,8 +248,9 @@ def advise(service: KnowledgeService, question: Question, topics: tuple[str, ...
                  unanswered="advice gap" if unanswered else None, memory=memory)
 
 
+# ("prefer" is not among them: "should I prefer MBA in X or Y" weighs options, it likes nothing)
 LIKING = ("like", "likes", "love", "loves", "enjoy", "enjoys", "into", "passion", "interested",
-          "fascinated", "obsessed", "prefer")
+          "fascinated", "obsessed")
 
 
 def _likes(question: Question, interests: tuple[Thing, ...]) -> tuple[str, ...]:
@@ -278,7 +302,8 @@ def _gaps(service: KnowledgeService, question: Question, fields: tuple[str, ...]
 
 # Words that make the word before them a sector a student means ("chemical factory").
 SECTOR_HEADS = ("factory", "factories", "company", "companies", "industry", "industries",
-                "sector", "plant", "plants", "firm", "firms", "business", "world")
+                "sector", "plant", "plants", "firm", "firms", "business", "world", "chain",
+                "chains")
 
 
 def _unlisted_interests(question: Question, text: Words) -> list[str]:

@@ -422,6 +422,11 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
     if question.choice and len(question.topics) >= 2 and not set(cue_kinds) & {
             "differences", "similarity", "relation"}:
         knowledge["advice"] = knowledge.get("advice", 0.0) + 2 * CUE_WEIGHT
+    # "civil engg grad, I want to stay in construction. which of the two fits?": a choice
+    # asked about oneself is advice, whatever sector or degree it names besides (the advice
+    # gives the sectors and backgrounds that bear on it)
+    personal_choice = "advice" in cue_kinds and _tells_own_situation(question, words) and set(
+        cue_kinds) <= ADVICE_COMPANIONS
     if len(question.topics) >= 2 and not cue_kinds:
         knowledge["differences"] = knowledge.get("differences", 0.0) + CUE_WEIGHT
     if question.table and "differences" in cue_kinds:
@@ -433,6 +438,8 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
         # last one for the question).
         knowledge["differences"] = knowledge.get("differences", 0.0) + CUE_WEIGHT
     best = max(knowledge.items(), key=lambda kv: kv[1])[0] if knowledge else "lookup"
+    if personal_choice:
+        best = "advice"
     if best == "advice" and question.choice and question.things_of("exam") and len(
             question.topics) < 2:
         best = "admission"  # "MAT or XAT, which is better?" compares exams, not fields
@@ -447,6 +454,16 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
     count = question.count if kind(best).counted or best == "differences" else None
     return replace(question, kind=best, also=also, count=count,
                    rows=(rows or _rows(words)) if best == "differences" else ())
+
+
+# Cues that go with a personal choice without asking something else ("exams", "eligible").
+ADVICE_COMPANIONS = frozenset(("advice", "sectors", "careers", "background"))
+FIRST_PERSON = frozenset(("i", "im", "i'm", "my", "mine", "myself"))
+
+
+def _tells_own_situation(question: Question, words: tuple[str, ...]) -> bool:
+    """The message says who the student is or what they want (a degree, a sector, "I ...")."""
+    return bool(question.things_of("degree", "branch", "sector") or FIRST_PERSON & set(words))
 
 
 # Kinds one answer combines when a message asks several ("eligibility and exams?").

@@ -167,8 +167,9 @@ def run_conversations(cluster: Cluster, during=None, route=None, conversations: 
     senders = [f"replica-{n:02d}-{secrets.token_hex(4)}" for n in range(conversations)]
     scripts = {sender: script(n, turns) for n, sender in enumerate(senders)}
     route = route or cluster.alternate
+    resent: dict[str, set[int]] = {sender: set() for sender in senders}
     with ThreadPoolExecutor(conversations) as pool:
-        futures = [pool.submit(converse, route(n), s, scripts[s])
+        futures = [pool.submit(converse, route(n), s, scripts[s], resent[s])
                    for n, s in enumerate(senders)]
         if during is not None:
             during()
@@ -177,7 +178,8 @@ def run_conversations(cluster: Cluster, during=None, route=None, conversations: 
     problems = [problem for future in done for problem in future.result()]
     for sender in senders:
         problems += [f"{sender}: {p}"
-                     for p in problems_in_tracker(cluster.tracker(sender), scripts[sender])]
+                     for p in problems_in_tracker(cluster.tracker(sender), scripts[sender],
+                                                  resent[sender])]
     return scripts, problems
 
 

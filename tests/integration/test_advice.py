@@ -56,6 +56,36 @@ def test_a_sector_the_sources_list_settles_the_choice_at_once(service, text, fie
     assert fact in reasons(reply)[0]
 
 
+@pytest.mark.parametrize(("text", "field", "fact"), [
+    ("I'm obsessed with cars and dream of working at a car plant. Which specialisation?", PM,
+     "automobiles"),
+    ("fascinated by steel plants, which field lines up with that?", PM, "iron steel"),
+])
+def test_a_narrowed_head_is_not_a_sector_of_its_own(service, text, field, fact) -> None:
+    # "car plant" is the car industry, not any plant ("Manufacturing" for the other field)
+    reply = Conversation(service).say(text, "ask_recommendation")
+    assert f"**{field}**" in reading(reply), reply
+    assert fact in reasons(reply)[0]
+
+
+@pytest.mark.parametrize("text", [
+    "I am a B.Com graduate. Should I choose operations management or production management?",
+    "i have done bcom. which should i prefer mba in operations or production",
+    "BA in history, want to switch careers into management. OM or PM?",
+])
+def test_no_field_is_recommended_on_facts_about_the_other(service, text) -> None:
+    # "engineers have an edge in PM" is said, but it is not a reason for OM
+    reply = Conversation(service).say(text, "ask_recommendation")
+    assert "**" not in reading(reply) and "both ways" in reading(reply), reply
+    assert any("another background than yours" in line for line in reasons(reply))
+
+
+def test_which_is_better_with_nothing_personal_gives_what_is_said_of_both(service) -> None:
+    reply = Conversation(service).say("which is better, OM or PM?", "ask_recommendation")
+    common = [line for line in reasons(reply) if "big impact on our industries" in line]
+    assert len(common) == 1, reasons(reply)  # said once, though stored under both fields
+
+
 def test_every_reason_names_its_field_and_quotes_its_sentence(service) -> None:
     reply = Conversation(service).say(
         "I did B.E. in electronics and communication, want a distance MBA. Telecom and "

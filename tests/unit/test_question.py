@@ -59,6 +59,14 @@ def ask(lexicon, text, intent=None, confidence=0.9, conversation=None):
     ("thank you so much for your patience, god bless", "nlu_fallback", "thank", ()),
     ("prod mgmt scope kya hai", None, "scope", (PM,)),
     ("opertions managment jobs?", None, "careers", (OM,)),
+    # a choice asked about oneself is advice, whatever sector it names besides
+    ("Civil engg grad here, I want to stay in the construction industry. Which of the two "
+     "fields fits?", "ask_sectors", "advice", ()),
+    ("I work at a bank and want to move into management. Which of the two makes more sense "
+     "for me?", "ask_sectors", "advice", ()),
+    # ... but not when it asks for something else
+    ("What entrance exams should I prepare for if I want an MBA in production management?",
+     "ask_admission", "admission", (PM,)),
 ])
 def test_what_a_message_asks(lexicon, text, intent, kind, topics) -> None:
     question = interpret_ = ask(lexicon, text, intent)
