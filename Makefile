@@ -29,7 +29,7 @@ run: train ## start action server + Rasa (REST, socket.io, web page) on $(HOST):
 shell: train ## talk to the bot in the terminal (rasa shell with the action server)
 	@ACTION_PORT=$(ACTION_PORT) scripts/shell.sh
 
-test: train ## the whole suite: lint, rasa data validate, pytest (unit, integration, e2e), story tests
+test: kb ## the whole suite: lint, rasa data validate, pytest (unit, integration, e2e), story tests; trains beside them
 	@WITH_BROWSER=1 WITH_NGINX=1 scripts/setup.sh
 	@scripts/test.sh
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -45,6 +46,33 @@ BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
 ]
+
+
+# --- the trained model ------------------------------------------------------------------------
+
+# scripts/test.sh trains beside the unit and integration tests and names the file where `rasa
+# train` leaves its exit status; tests that need the model wait for it.
+TRAINING_STATUS = "BOT_TRAINING_STATUS"
+TRAINING_WAIT = 900.0
+
+
+def trained_model() -> Path:
+    """The newest model in models/, once a training running beside the tests has finished."""
+    status = os.environ.get(TRAINING_STATUS)
+    if status:
+        path, deadline = Path(status), time.monotonic() + TRAINING_WAIT
+        while not path.exists():
+            if time.monotonic() > deadline:
+                pytest.fail(f"rasa train did not finish within {TRAINING_WAIT:.0f} s")
+            time.sleep(0.5)
+        if path.read_text().strip() != "0":
+            log = path.with_suffix(".log")
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            pytest.fail(f"rasa train failed (exit {path.read_text().strip()}):\n{tail}")
+    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        pytest.fail(f"No trained model in {PROJECT_ROOT / 'models'}: run `make train` first.")
+    return models[-1]
 
 
 # --- spaCy -------------------------------------------------------------------------------------

@@ -50,7 +50,8 @@ PLAIN = {
 
 
 def topic_list(service: KnowledgeService) -> str:
-    return ", ".join(t[:1].upper() + t[1:] for t in service.topic_names())
+    return service.per_build("topic_list", lambda: ", ".join(
+        t[:1].upper() + t[1:] for t in service.topic_names()))
 
 
 def compose(service: KnowledgeService, question: Question, conversation: Conversation

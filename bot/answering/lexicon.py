@@ -65,6 +65,13 @@ def _norm(text: str) -> str:
     return " ".join(t.text for t in tokenize(text.replace("&", " and ")))
 
 
+def _spellings(name: str) -> tuple[str, ...]:
+    """A name as students type it: "B.Pharm" also as "BPharm" and "B Pharm"."""
+    if "." not in name.strip("."):
+        return (name,)
+    return tuple(dict.fromkeys((name, name.replace(".", ""), name.replace(".", " "))))
+
+
 def _stemmed(phrase: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
                     for w in phrase.split())
@@ -103,7 +110,7 @@ class Lexicon:
                                    strict=False):
                 if BOTH_MARK in note:
                     both.add(_norm(alias))
-            for surface in (info.name, *info.aliases):
+            for surface in (s for name in (info.name, *info.aliases) for s in _spellings(name)):
                 key = _norm(surface)
                 if not key:
                     continue

@@ -225,7 +225,11 @@ class Extractor:
         if len(names) < 2 and name:
             names = self._titles.subjects(name)
         if len(names) < 2:
-            names = list(dict.fromkeys(names + self._defined_terms(docs)))[:2]
+            # an article on one field ("Career in Actuarial Science"): that field, and any
+            # other it defines twice or more
+            single = self._titles.subject(title) or (self._titles.subject(name) if name else None)
+            names = list(dict.fromkeys(names + ([single] if single else [])
+                                       + self._defined_terms(docs)))[:2]
         topics: list[str] = []
         written: dict[str, str] = {}
         for name in names:

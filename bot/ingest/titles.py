@@ -33,6 +33,18 @@ class TitleParser:
         self._separators = tuple(article_rules["title_separators"])
         self._coordinators = tuple(article_rules.get("coordinators", (" and ", " & ")))
         self._heads = tuple(article_rules.get("generic_heads", ()))
+        self._single = tuple(re.compile(p, re.IGNORECASE)
+                             for p in article_rules.get("single_title_patterns", ()))
+
+    def subject(self, text: str) -> str | None:
+        """The one field a title is about, for articles on a single field ("Career in
+        Actuarial Science: Eligibility, Exams, Scope"); None when it names none this way."""
+        for part in (p for p in _PART_BREAK.split(" ".join(text.split())) if p):
+            for pattern in self._single:
+                match = pattern.search(part.strip(" .!"))
+                if match and match.group("field").strip():
+                    return normalise_name(match.group("field"))
+        return None
 
     def subjects(self, text: str) -> list[str]:
         """The lowercase subjects a comparison names, or [] when the text names no pair.

@@ -13,8 +13,9 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.orm import sessionmaker
 
@@ -34,6 +35,8 @@ from bot.kb.db import make_engine, make_session_factory
 from bot.kb.models import Fact, Passage
 from bot.kb.repository import KnowledgeRepository
 from bot.text.words import STEM, content_words, same_word, words
+
+T = TypeVar("T")
 
 # How often a non-SQLite knowledge base is asked whether it was rebuilt (seconds).
 BUILD_CHECK_INTERVAL = 1.0
@@ -74,6 +77,8 @@ class KnowledgeService:
         self._facts: OrderedDict[str, tuple[FactItem, ...]] = OrderedDict()
         self._blocks: dict[tuple[int, int], tuple[Citation, ...]] = {}
         self._values: dict[tuple[str, ...], tuple] = {}
+        self._by_name: dict[str, TopicInfo] = {}
+        self._memo: dict[str, object] = {}
         self._titles = None
 
     @classmethod
@@ -116,6 +121,8 @@ class KnowledgeService:
             with self._lock:
                 self._build = current
                 self._topics = None
+                self._by_name = {}
+                self._memo.clear()
                 self._facts.clear()
                 self._blocks.clear()
                 self._values.clear()
@@ -126,8 +133,21 @@ class KnowledgeService:
         self._refresh()
         topics = self._topics
         if topics is None:
-            topics = self._topics = self._load_topics()
+            topics = self._load_topics()
+            self._by_name = {t.name: t for t in topics}
+            self._topics = topics
         return topics
+
+    def topic(self, name: str) -> TopicInfo | None:
+        self.topics()
+        return self._by_name.get(name)
+
+    def per_build(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once per build of the knowledge base (derived views of it)."""
+        self._refresh()
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
 
     def _load_topics(self) -> tuple[TopicInfo, ...]:
         with self._sessions() as session:
@@ -159,13 +179,15 @@ class KnowledgeService:
             return () if source_id is None else tuple(repo.topics_of_source(source_id))
 
     def topic_names(self) -> tuple[str, ...]:
-        return tuple(t.name for t in self.topics())
+        return self.per_build("topic_names", lambda: tuple(t.name for t in self.topics()))
 
     def counterpart(self, topic: str) -> str | None:
-        return next((t.counterpart for t in self.topics() if t.name == topic), None)
+        info = self.topic(topic)
+        return info.counterpart if info else None
 
     def counterparts(self, topic: str) -> tuple[str, ...]:
-        return next((t.counterparts for t in self.topics() if t.name == topic), ())
+        info = self.topic(topic)
+        return info.counterparts if info else ()
 
     def pairs(self) -> tuple[tuple[str, str], ...]:
         """The pairs of fields the articles compare, in the order they were first stored."""
@@ -389,3 +411,4 @@ def default_service() -> KnowledgeService:
     if _default is None:
         _default = KnowledgeService.from_settings(load_settings())
     return _default
+

@@ -43,6 +43,8 @@ import pytest
 import requests
 import yaml
 
+from tests.conftest import trained_model
+
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = Path(os.environ.get("E2E_PROJECT_DIR") or ROOT).resolve()
 BIN = Path(sys.executable).parent
@@ -139,10 +141,7 @@ def stop_group(pid: int, wait: Callable[..., Any]) -> None:
 
 
 def latest_model() -> Path:
-    models = sorted((PROJECT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        pytest.fail(f"No trained model in {PROJECT / 'models'}: run `make train` first.")
-    return models[-1]
+    return trained_model()
 
 
 def write_endpoints(path: Path, action_port: int, tracker_db: Path) -> Path:

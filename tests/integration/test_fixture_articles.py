@@ -96,3 +96,26 @@ def test_the_articles_questions_are_answered_from_them(service) -> None:
     passed = sum(v.ok for _, _, v in results)
     misses = [f"{a}: {t!r}: {v.reason}" for a, t, v in results if not v.ok]
     assert passed / len(results) >= ANSWER_SHARE, "\n".join(misses)
+
+
+PHARMACY = """Difference between B.Pharm and D.Pharm
+
+B.Pharm is a four-year undergraduate degree in pharmacy. D.Pharm is a two-year diploma course
+that prepares students to dispense medicines. B.Pharm graduates can work as drug inspectors,
+while D.Pharm holders usually work in retail pharmacies.
+"""
+
+
+@pytest.mark.parametrize(("wording", "topic"), [
+    ("bpharm vs dpharm", ("b.pharm", "d.pharm")),
+    ("what is b pharm", ("b.pharm",)),
+    ("B.Pharm jobs", ("b.pharm",)),
+])
+def test_a_dotted_field_name_is_found_however_it_is_typed(tmp_path, nlp, wording, topic):
+    from bot.answering.lexicon import Lexicon
+
+    article = tmp_path / "pharmacy.txt"
+    article.write_text(PHARMACY, encoding="utf-8")
+    service = built_service(tmp_path / "kb", nlp, article)
+    found = tuple(m.value for m in Lexicon.for_service(service).find(wording) if m.kind == "topic")
+    assert found == topic

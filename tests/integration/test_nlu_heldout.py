@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import trained_model
+
 ROOT = Path(__file__).resolve().parents[2]
 MIN_INTENT_ACCURACY = 0.83  # logistic regression measured 0.860 (DIET: 0.821), docs/nlu.md
 MIN_ENTITY_F1 = 0.89  # CRFEntityExtractor measured 0.913 weighted (DIET: 0.922-0.943)
@@ -22,14 +24,12 @@ MIN_INTENT_F1 = 0.45  # per intent with >= 5 messages; weakest measured: deny 0.
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, dict]:
-    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        pytest.fail("No trained model: run `make train` first.")
+    model = trained_model()
     out = tmp_path_factory.mktemp("nlu-results")
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     result = subprocess.run(
         [str(Path(sys.executable).parent / "rasa"), "test", "nlu", "--nlu",
-         "tests/nlu/test_nlu.yml", "--model", str(models[-1]), "--out", str(out)],
+         "tests/nlu/test_nlu.yml", "--model", str(model), "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ingest.topics import agent_nouns, short_names
+from bot.ingest.rules import load_rules
+from bot.ingest.titles import TitleParser
+from bot.ingest.topics import TopicRegistry, agent_nouns, short_names
 
 HEADS = ("management", "administration")
 
@@ -31,6 +33,33 @@ def test_short_names(topics, expected):
     ("data analytics", {"data analyst", "data analysts"}),
     ("data science", {"data scientist", "data scientists"}),
     ("mass communication", set()),
+    ("psychology", {"psychologist", "psychologists"}),
+    ("psychiatry", {"psychiatrist", "psychiatrists"}),
+    ("pharmacy", {"pharmacist"}),
+    ("architecture", {"architect", "architects"}),
+    ("interior design", {"interior designer", "interior designers"}),
 ])
 def test_agent_nouns(field, forms):
     assert set(agent_nouns(field)) >= forms and (forms or not agent_nouns(field))
+
+
+@pytest.mark.parametrize(("title", "field"), [
+    ("Career in Actuarial Science: Eligibility, Entrance Exams, Scope", "actuarial science"),
+    ("Careers in Hotel Management in India", "hotel management"),
+    ("What is Supply Chain Management?", "supply chain management"),
+    ("Psychology as a Career Option", "psychology"),
+    ("A guide to interior design", "interior design"),
+    ("Difference between Finance and Accounting", None),  # a pair: subjects(), not subject()
+    ("Top 10 colleges", None),
+])
+def test_a_title_about_one_field(title, field) -> None:
+    assert TitleParser(load_rules().article).subject(title) == field
+
+
+def test_a_registry_of_many_fields_names_each_by_alias_stem_and_initials() -> None:
+    registry = TopicRegistry.of({f"field {n} management": {f"f{n}m"} for n in range(5000)})
+    registry.add("human resource management", ["hrm"])
+    assert registry.identify("Field 42 Managements") == "field 42 management"  # stem key
+    assert registry.identify("f7m") == "field 7 management"  # alias
+    assert registry.identify("HRM") == "human resource management"  # initials / alias
+    assert registry.identify("brand management") == "brand management"  # new
