@@ -8,6 +8,7 @@ renderer). Everything taken from the student or the sources is escaped, never re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -69,12 +70,19 @@ def bulleted(lines: Iterable[str]) -> str:
 
 
 def quoted(citation: Citation, text: str | None = None) -> str:
-    """A source sentence (or the clause of it that is meant) in quotation marks; a table row
-    as its cells."""
+    """A source sentence (or the clause of it that is meant) in quotation marks, without the
+    article's own bold or italics ("**Admission:** ..."); a table row as its cells."""
     if citation.kind == "row":
         cells = [c.strip() for c in citation.sentence.strip().strip("|").split("|")]
-        return escape_markdown(" — ".join(c for c in cells if c))
-    return f"“{escape_markdown(text or citation.sentence)}”"
+        return escape_markdown(_plain(" — ".join(c for c in cells if c)))
+    return f"“{escape_markdown(_plain(text or citation.sentence))}”"
+
+
+_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__|\*(?=\S))(?P<inner>\S(?:.*?\S)?)\1(?!\w)")
+
+
+def _plain(text: str) -> str:
+    return _EMPHASIS.sub(lambda m: m.group("inner"), text)
 
 
 def _value(name: str, value: Any) -> str:

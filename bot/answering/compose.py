@@ -16,7 +16,8 @@ from bot.answering.advice import advise
 from bot.answering.evidence import silent_note, silent_phrases
 from bot.answering.lookup import look_up
 from bot.answering.question import Conversation, Question
-from bot.answering.reply import Memory, Reply, Say
+from bot.answering.relevance import overlap
+from bot.answering.reply import Facts, Memory, Reply, Say
 from bot.answering.vocabulary import kind as kind_of
 from bot.kb.service import KnowledgeService
 
@@ -81,6 +82,7 @@ def compose(service: KnowledgeService, question: Question, conversation: Convers
         return Reply("utter_ask_which_topic", values=values,
                      memory=Memory(kind=question.kind))
     reply = COMPOSERS[question.kind](service, question, topics, conversation)
+    reply = _answering_sentence_first(service, question, topics, reply)
     lead = _notes(service, question, topics)
     if lead:
         reply = Reply(reply.response, lead + reply.parts, reply.citations, reply.values,
@@ -107,6 +109,32 @@ def compose(service: KnowledgeService, question: Question, conversation: Convers
         memory = replace(memory, background=background_dict(question.background))
     return Reply(reply.response, reply.parts, tuple(dict.fromkeys(reply.citations)),
                  values + reply.values, reply.unanswered, memory)
+
+
+# Kinds whose reply is built from the question's structure (rows, reasons, a list), not from
+# the sentence that holds its words; and the fewest of the question's own words a sentence
+# must hold, every one of them, to lead the reply.
+STRUCTURED = ("differences", "similarity", "advice", "college", "lookup")
+ANSWERING_WORDS = 2
+
+
+def _answering_sentence_first(service: KnowledgeService, question: Question,
+                              topics: tuple[str, ...], reply: Reply) -> Reply:
+    """A sentence of the fields' articles that holds every word the question asks about
+    ("why do IT firms value CS graduates?") answers it better than the kind's usual facts:
+    it leads the reply, quoted and cited, unless the reply already quotes it."""
+    aspects = list(dict.fromkeys(question.aspects))
+    if (question.kind in STRUCTURED or question.count or not topics or reply.response
+            != "utter_answer" or len(aspects) < ANSWERING_WORDS):
+        return reply
+    quoted = set(reply.citations)
+    best = [h.citation for h in service.search(aspects, limit=3, topics=topics)
+            if h.score >= 0.99 and overlap(aspects, h.citation.sentence) >= 0.99
+            and h.citation not in quoted][:1]
+    if not best:
+        return reply
+    return Reply(reply.response, (Facts("", "", (), tuple(best)),) + reply.parts,
+                 tuple(best) + reply.citations, reply.values, reply.unanswered, reply.memory)
 
 
 def background_dict(background) -> dict:

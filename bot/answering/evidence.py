@@ -156,8 +156,10 @@ def silent_phrases(service: KnowledgeService, question: Question,
     question ("do hospitals hire ...?"), the words after "what is the", "any", "about" ...;
     and, in a short question, any other noun. Verbs and adjectives are not things; a long
     sentence's story is not what it asks."""
-    text = Words(" ".join(c.sentence for c in service.passages_of(list(topics) or
-                                                                  service.topic_names())))
+    passages = service.passages_of(list(topics) or service.topic_names())
+    # the headings are the article's words too ("Top colleges" over a list of names)
+    text = Words(" ".join([c.sentence for c in passages]
+                          + list(dict.fromkeys(c.section for c in passages))))
     not_silent = set(markers()["not_silent"])
     found: list[tuple[str, str]] = []
     said: set[str] = set()

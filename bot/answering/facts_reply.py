@@ -15,6 +15,7 @@ from bot.answering.evidence import (
     thing_matches,
 )
 from bot.answering.question import Conversation, Question, Thing
+from bot.answering.relevance import Words, overlap
 from bot.answering.reply import Facts, Memory, Reply, Say
 from bot.answering.vocabulary import kind as kind_of
 from bot.answering.vocabulary import markers
@@ -163,17 +164,56 @@ def answer(service: KnowledgeService, question: Question, topics: tuple[str, ...
 
 def _passages_about(service: KnowledgeService, question: Question, topic: str,
                     kinds_) -> tuple[Citation, ...]:
-    """The topic's sentences that hold the question's own words and its kind's cue words."""
+    """The topic's sentences that say what its kind asks (a word of the kind's attributes'
+    cues: "Eligibility is also similar.") and hold most of the question's own words, for
+    articles whose sentences gave no fact of the kind ("You need 10+2 with ..."): every
+    sentence is reachable. A short lead-in brings the sentence after it; a sentence that names
+    only another field is not about this one."""
     from bot.answering.vocabulary import is_cue_word
 
-    terms = [w for w in words(question.text) if is_cue_word(w) and len(w) > 3]
-    terms += [a for a in question.aspects if len(a) > 3]
-    if not terms:
+    cues = {c for k in kinds_ for a in k.attributes[:CORE]
+            for c in service.rules.attribute(a).cues if " " not in c}
+    named = {w for t in service.topic_names() for w in words(t)}
+    cues.update(w for w in words(question.text) if is_cue_word(w) and len(w) > 3)
+    cues -= named
+    own = [a for a in dict.fromkeys(question.aspects) if len(a) > 2 and a not in named]
+    if not cues:
         return ()
-    about = {i.citation.passage_id for i in service.facts(topic)}
-    hits = service.search(terms, limit=6, topics=(topic,))
-    return tuple(h.citation for h in hits if h.score >= 0.5 and (
-        h.citation.passage_id in about or h.score >= 0.99))[:2]
+    def names(field: str) -> list[frozenset[str]]:
+        info = service.topic(field)
+        surfaces = (field, *(info.aliases if info else ()))
+        return [frozenset(words(s)) for s in surfaces if words(s)]
+
+    others = [n for t in service.topic_names() if t != topic for n in names(t)]
+    mine = names(topic)
+    found = []
+    for position, citation in enumerate(service.passages_of((topic,))):
+        text = Words(citation.sentence)
+        hits = sum(1 for c in cues if c in text.words)
+        if not hits:
+            continue
+        section = frozenset(words(citation.section))
+        if not any(n <= text.words or n <= section for n in mine) and any(
+                n <= text.words or n <= section for n in others):
+            continue  # about another field ("The admission into the MBA in PM ...")
+        found.append((overlap(own, text) if own else 0.0, hits, -position, citation))
+    if not found:
+        return ()
+    found.sort(key=lambda row: row[:3], reverse=True)
+    best = found[0][0]
+    chosen: list[Citation] = []
+    for score, _, _, citation in found:
+        if score < best or len(chosen) >= 2:
+            break
+        chosen.append(citation)
+        if len(words(citation.sentence)) <= LEAD_IN_WORDS:
+            chosen += list(service.following(citation)[:1])
+    return tuple(dict.fromkeys(chosen))[:3]
+
+
+# A sentence this short announces what the next one says ("Eligibility is also similar.",
+# "I'd say geology has the edge for government jobs.").
+LEAD_IN_WORDS = 12
 
 
 def _asked_attributes(service: KnowledgeService, question: Question,
@@ -370,8 +410,10 @@ def college(service: KnowledgeService, question: Question, topics: tuple[str, ..
     """The sources name no colleges (unless they do): say so, then what they say about
     getting in."""
     kind = kind_of("college")
-    parts: list = [Say.of("no_colleges")]
-    citations: list[Citation] = []
+    named = institutions_named(service, topics)
+    parts: list = [Say.of("colleges_named"), Facts("", "", (), named)] if named else [
+        Say.of("no_colleges")]
+    citations: list[Citation] = list(named)
     for topic in topics:
         scored = [s for s in rank(service, question, topic, kind)
                   if s.item.attribute in kind.attributes]
@@ -383,8 +425,43 @@ def college(service: KnowledgeService, question: Question, topics: tuple[str, ..
         more = answer(service, question, topics, conversation)
         parts += list(more.parts)
         citations += list(more.citations)
-    return Reply("utter_answer", tuple(parts), tuple(citations), unanswered="college question",
+    return Reply("utter_answer", tuple(parts), tuple(citations),
+                 unanswered=None if named else "college question",
                  memory=memory(question, topics))
+
+
+MAX_INSTITUTIONS = 6
+
+
+def institutions_named(service: KnowledgeService, topics: tuple[str, ...]
+                       ) -> tuple[Citation, ...]:
+    """The sentences of the fields' articles that name an institution ("LNJN National Institute
+    of Criminology ...", "all IITs and NITs"), those under a heading about colleges first."""
+    names = {w.lower() for w in markers()["institutions"]}
+    found = []
+    for citation in service.passages_of(topics) if topics else ():
+        if _names_institution(citation.sentence, names):
+            under_heading = any(w in names for w in words(citation.section))
+            found.append((not under_heading, citation))
+    found.sort(key=lambda pair: pair[0])
+    return tuple(c for _, c in found[:MAX_INSTITUTIONS])
+
+
+def _names_institution(sentence: str, names: set[str]) -> bool:
+    """A proper name with an institution word: "Punjabi University", "Institute of Forensic
+    Science", "IITs" (capitalised or an acronym as written, not "the concerned institutes")."""
+    tokens = sentence.replace("(", " ").replace(")", " ").replace(",", " ").split()
+    for i, token in enumerate(tokens):
+        bare = token.strip(".;:'\"")
+        if bare.lower() not in names and bare.lower().rstrip("s") not in names:
+            continue
+        if bare.isupper() and len(bare) >= 3:
+            return True
+        if bare[:1].isupper() and (i > 0 and tokens[i - 1][:1].isupper() and i > 1
+                                   or i + 2 < len(tokens) and tokens[i + 1] == "of"
+                                   and tokens[i + 2][:1].isupper()):
+            return True
+    return False
 
 
 def universal_words() -> tuple[str, ...]:

@@ -9,6 +9,7 @@ article added with ``python -m bot.kb build`` is understood by a running bot wit
 from __future__ import annotations
 
 import difflib
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ THING_ATTRIBUTES = {
 MAX_WORDS = 6
 BOTH_MARK = "names both fields"  # in an alias's note: it names all its fields at once
 FUZZY_CUTOFF = 0.84
+_WORD = re.compile(r"(?<![\w.])[A-Za-z]+(?![\w.])")
+CLIP_MIN = 3  # the shortest clipped form of a field's word ("geo", "agri", "horti")
+FUZZY_MIN = 6  # the shortest word compared by spelling ("geolgy", "forensc")
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,7 @@ class Lexicon:
     phrases: frozenset[str] = frozenset()  # "x management" pairs the articles use
     partners: dict[str, tuple[str, ...]] = field(default_factory=dict)  # compared with
     short_forms: dict[str, str] = field(default_factory=dict)
+    _distinct: dict[str, tuple[str, ...]] | None = None
 
     # --- building ------------------------------------------------------------------------
 
@@ -209,6 +214,10 @@ class Lexicon:
                     i, i + size, tokens[i].start, tokens[i + size - 1].end,
                     entry.candidates, entry.key, entry.weak, entry.both))
             i += size
+        clipped = self._clipped_topics(tokens, words, mentions)
+        if clipped:
+            mentions = sorted(mentions + clipped, key=lambda m: m.first)
+        mentions = _without_own_degrees(mentions)
         if not any(m.kind == "topic" for m in mentions):
             covered = {i for m in mentions for i in range(m.first, m.last)}
             i = 0
@@ -252,6 +261,51 @@ class Lexicon:
                                topics[:1])
         return None
 
+    def expanded(self, text: str) -> str:
+        """The message with the short forms students type written out ("work exp" -> "work
+        experience", "prod mgmt" -> "production management"), from the rules' data."""
+        if not self.short_forms:
+            return text
+        return _WORD.sub(lambda m: self.short_forms.get(m.group(0).lower(), m.group(0)), text)
+
+    def _clipped_topics(self, tokens: tuple[Token, ...], words: list[str],
+                        mentions: list[Mention]) -> list[Mention]:
+        """"agri vs horti", "forensc": a field named by a clipped or misspelt form of the word
+        that sets it apart from the other fields (a word of its name that is no generic head),
+        when the form names that one field and is no word the articles or English use."""
+        covered = {i for m in mentions for i in range(m.first, m.last)}
+        named = {c for m in mentions if m.kind == "topic" for c in m.candidates}
+        found = []
+        for i, word in enumerate(words):
+            if i in covered or len(word) < CLIP_MIN or not word.isalpha() or is_stop_word(word):
+                continue
+            exact = [t for t, own in self._distinctive().items() if word in own]
+            if len(exact) == 1 and exact[0] not in named:  # "forensic" alone
+                found.append(Mention("topic", exact[0], tokens[i].text, i, i + 1,
+                                     tokens[i].start, tokens[i].end, (exact[0],), weak=True))
+                named.add(exact[0])
+                continue
+            if exact or self.knows(word) or is_common_word(word):
+                continue
+            owners = [t for t, own in self._distinctive().items() if any(
+                w.startswith(word) and len(w) > len(word) or len(word) >= FUZZY_MIN
+                and difflib.SequenceMatcher(None, word, w).ratio() >= FUZZY_CUTOFF
+                for w in own)]
+            owners = [t for t in owners if t not in named] if len(owners) > 1 else owners
+            if len(owners) == 1:
+                found.append(Mention("topic", owners[0], tokens[i].text, i, i + 1,
+                                     tokens[i].start, tokens[i].end, (owners[0],)))
+                named.add(owners[0])
+        return found
+
+    def _distinctive(self) -> dict[str, tuple[str, ...]]:
+        if self._distinct is None:
+            self._distinct = {
+                name: tuple(w for w in _norm(name).split() if w not in self.heads
+                            and len(w) > CLIP_MIN and w.isalpha())
+                for name in self.topic_names}
+        return self._distinct
+
     def knows(self, word: str) -> bool:
         """Whether the articles use the word (in any inflection)."""
         from bot.text.english import lemma
@@ -278,6 +332,20 @@ class Lexicon:
         with _cache_lock:
             _cache[id(service)] = (build, lexicon)
         return lexicon
+
+
+def _without_own_degrees(mentions: list[Mention]) -> list[Mention]:
+    """"bsc agri": the degree is part of the field's own name (B.Sc Agriculture), not the
+    student's background."""
+    out = []
+    for i, mention in enumerate(mentions):
+        following = mentions[i + 1] if i + 1 < len(mentions) else None
+        if mention.kind == "degree" and following is not None and following.kind == "topic" \
+                and following.first == mention.last and _norm(following.value).startswith(
+                    _norm(mention.value) + " "):
+            continue
+        out.append(mention)
+    return out
 
 
 _cache: dict[int, tuple[object, Lexicon]] = {}

@@ -171,7 +171,7 @@ INTENT_KIND = {intent: k.kind for k in kinds() for intent in k.intents}
 
 
 def interpret(parse: Parse, conversation: Conversation, lexicon: Lexicon) -> Question:
-    text = _PERCENT.sub(r"\1 percent", plain_text(parse.text))
+    text = lexicon.expanded(_PERCENT.sub(r"\1 percent", plain_text(parse.text)))
     if len(text) > 600:
         text = focus_text(text)
     tokens = tokenize(text)
@@ -517,8 +517,15 @@ def _follows_up(question: Question, parse: Parse, conversation: Conversation,
         return False
     # "only 3 differences" / "differences as a table" continue a comparison; after any other
     # kind of answer, "give 5 differences between OM and PM" asks a question of its own.
-    own = [k for k in cue_kinds if not (k == "differences" and conversation.kind == k and (
-        question.count or question.table))]
+    reformat = bool(question.count or question.table)
+    own = [k for k in cue_kinds if not (k == "differences" and conversation.kind == k
+                                         and reformat)]
+    if reformat and not question.topics and "similarity" in own:
+        # "now the same in table form": "same" refers back to the answer, it asks no
+        # similarity of its own unless another similarity cue says so
+        rest = tuple(w for w in words if w != "same")
+        if "similarity" not in _cue_kinds(rest):
+            own.remove("similarity")
     if own and not (len(words) <= 3 and set(own) <= {conversation.kind}):
         return False
     short = len(words) <= 8

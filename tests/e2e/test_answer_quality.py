@@ -34,9 +34,10 @@ FLOORS = {
     "blind13.yml": 0.94, "blind14.yml": 0.94, "blind15.yml": 0.91, "blind16.yml": 0.91,
     "blind17.yml": 0.83, "blind18.yml": 0.81, "blind19.yml": 0.86, "advice20.yml": 0.77,
     "blind21.yml": 0.81, "advice22.yml": 0.76, "blind23.yml": 0.89, "advice24.yml": 0.72,
+    "blind25.yml": 0.91,
 }
 # `make test` runs the newest sets; `make eval` runs all of them.
-DEFAULT_SETS = ("blind23.yml", "advice24.yml")
+DEFAULT_SETS = ("blind23.yml", "advice24.yml", "blind25.yml")
 TARGETS = {"advice": 0.90}
 TARGET = 0.95
 _chosen = os.environ.get("EVAL_SETS", "")

@@ -103,9 +103,25 @@ def test_a_follow_up_continues_the_previous_question(lexicon) -> None:
     question = ask(lexicon, "and for OM?", "inform", 0.7, before)
     assert (question.kind, question.topics, question.follow_up) == ("sectors", (OM,), True)
     assert [t.value for t in question.things] == ["Telecom"]
-    table = ask(lexicon, "as a table", "inform", 0.7,
+    for wording in ("as a table", "now same in table form pls", "the same as a chart"):
+        table = ask(lexicon, wording, "inform", 0.7,
+                    Conversation(kind="differences", topics=(OM, PM), count=3))
+        assert (table.kind, table.count, table.table) == ("differences", 3, True), wording
+    # a similarity of its own is still asked
+    alike = ask(lexicon, "what do they have in common, as a table", "ask_similarity", 0.9,
                 Conversation(kind="differences", topics=(OM, PM), count=3))
-    assert (table.kind, table.count, table.table) == ("differences", 3, True)
+    assert alike.kind == "similarity"
+
+
+@pytest.mark.parametrize(("text", "words", "topics"), [
+    ("need work exp for mba om?? how many yrs", ("experience", "years"), (OM,)),
+    ("govt jobs in pvt sector", ("government", "private"), ()),
+    ("prod mgmt scope", (), (PM,)),
+])
+def test_short_forms_are_written_out(lexicon, text, words, topics) -> None:
+    question = ask(lexicon, text)
+    assert all(w in question.aspects for w in words), question.aspects
+    assert question.topics == topics
 
 
 # Found by the load test (tests/e2e/test_load.py): a count in a question of its own was read as

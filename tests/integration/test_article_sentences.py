@@ -1,0 +1,88 @@
+"""What an article says in sentences that gave no fact of their own is still answered from
+it: a sentence holding every word asked leads the reply, a kind's sentences are found by the
+kind's own words when no fact of the kind was stored, named institutions are listed, and a
+field is named by a clipped or misspelt form of its word (all without retraining)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.actionkit import Conversation, built_service
+
+pytestmark = pytest.mark.usefixtures("isolated_log")
+
+# Written for these tests in the style of a forum answer: no headings, "both" sentences,
+# the eligibility stated after a short lead-in, institutions named in a sentence.
+FORUM = """Which is better after 12th: B.Sc Geology or B.Sc Oceanography?
+
+I studied geology at a central university, and my cousin did oceanography, so here is what I saw.
+
+Both are three-year degrees. Eligibility is much the same. You need 10+2 with Physics, Chemistry
+and Mathematics or Biology, and admission happens through CUET-UG or the universities' own tests.
+
+Geology is the study of rocks, minerals and the history of the Earth. Oceanography is the study
+of the seas, their currents, waves and marine life.
+
+I'd say geology has the edge for government jobs. The Geological Survey of India recruits
+geologists every year through a UPSC exam.
+
+Oceanography graduates join research vessels, fisheries departments and offshore oil firms.
+
+Good places to study oceanography include the Cochin University of Science and Technology and
+the National Institute of Oceanography in Goa, while geology is taught in most universities.
+"""
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory, nlp):
+    tmp = tmp_path_factory.mktemp("kb-forum")
+    article = tmp / "geology-vs-oceanography.txt"
+    article.write_text(FORUM, encoding="utf-8")
+    return built_service(tmp / "kb", nlp, article)
+
+
+@pytest.mark.parametrize(("text", "intent", "expected", "absent"), [
+    # the eligibility follows a lead-in sentence that holds the kind's word
+    ("can i do b.sc geology with pcb?", "ask_qualification", "Physics, Chemistry", "don't say"
+     " anything about the minimum qualification"),
+    ("admission process for oceanography", "ask_admission", "CUET-UG", None),
+    # a clipped field name, and a short form written out ("govt")
+    ("govt jobs after geo", "ask_careers", "Geological Survey of India", None),
+    ("govt jobs after bsc geolgy", "ask_careers", "Geological Survey of India", None),
+    # institutions the article names are listed, not denied
+    ("best colleges for oceanography?", "ask_college", "Cochin University", "name no colleges"),
+])
+def test_the_article_sentence_that_says_it_is_given(service, text, intent, expected, absent):
+    reply = Conversation(service).say(text, intent)
+    assert expected in reply, reply
+    if absent:
+        assert absent not in reply, reply
+
+
+def test_an_article_without_institutions_still_says_it_names_none(tmp_path, nlp) -> None:
+    article = tmp_path / "note.txt"
+    article.write_text(FORUM.split("Good places")[0], encoding="utf-8")
+    service = built_service(tmp_path / "kb", nlp, article)
+    reply = Conversation(service).say("best colleges for oceanography?", "ask_college")
+    assert "name no colleges" in reply, reply
+
+
+def test_the_sentence_holding_what_is_asked_comes_first(service) -> None:
+    reply = Conversation(service).say("do research vessels take oceanography graduates?",
+                                      "ask_careers")
+    first_quote = reply.split("“", 1)[1]
+    assert first_quote.startswith("Oceanography graduates join research vessels"), reply
+
+
+@pytest.mark.parametrize(("wording", "topic"), [
+    ("geo vs oceano", ("b.sc geology", "b.sc oceanography")),
+    ("oceanograpy scope", ("b.sc oceanography",)),
+    ("is geology tough", ("b.sc geology",)),
+    ("the study of rocks", ()),  # words of the article, no field's clipped name
+])
+def test_a_field_is_named_by_a_clipped_or_misspelt_word(service, wording, topic) -> None:
+    from bot.answering.lexicon import Lexicon
+
+    found = tuple(m.value for m in Lexicon.for_service(service).find(wording)
+                  if m.kind == "topic")
+    assert found == topic
