@@ -16,9 +16,10 @@ from bot.answering.advice import advise
 from bot.answering.evidence import silent_note, silent_phrases
 from bot.answering.lookup import look_up
 from bot.answering.question import Conversation, Question
-from bot.answering.relevance import overlap
+from bot.answering.relevance import Words, overlap
 from bot.answering.reply import Facts, Memory, Reply, Say
 from bot.answering.vocabulary import kind as kind_of
+from bot.kb.answers import Citation
 from bot.kb.service import KnowledgeService
 
 Composer = Callable[[KnowledgeService, Question, tuple[str, ...], Conversation], Reply]
@@ -125,16 +126,71 @@ def _answering_sentence_first(service: KnowledgeService, question: Question,
     it leads the reply, quoted and cited, unless the reply already quotes it."""
     aspects = list(dict.fromkeys(question.aspects))
     if (question.kind in STRUCTURED or question.count or not topics or reply.response
-            != "utter_answer" or len(aspects) < ANSWERING_WORDS):
+            != "utter_answer"):
         return reply
     quoted = set(reply.citations)
-    best = [h.citation for h in service.search(aspects, limit=3, topics=topics)
-            if h.score >= 0.99 and overlap(aspects, h.citation.sentence) >= 0.99
-            and h.citation not in quoted][:1]
+    best = list(_article_answer(service, question, topics))
+    if not best and len(aspects) >= ANSWERING_WORDS:
+        best = [h.citation for h in service.search(aspects, limit=3, topics=topics)
+                if h.score >= 0.99 and overlap(aspects, h.citation.sentence) >= 0.99
+                and h.citation not in quoted][:1]
     if not best:
         return reply
-    return Reply(reply.response, (Facts("", "", (), tuple(best)),) + reply.parts,
+    rest = _without(reply.parts, set(best))
+    return Reply(reply.response, (Facts("", "", (), tuple(best)),) + rest,
                  tuple(best) + reply.citations, reply.values, reply.unanswered, reply.memory)
+
+
+def _without(parts: tuple, cited: set[Citation]) -> tuple:
+    """The parts without the sentences that now lead the reply (a part left empty goes)."""
+    out = []
+    for part in parts:
+        if isinstance(part, Facts) and set(part.quotes) & cited:
+            kept = [(q, c) for q, c in zip(part.quotes, part.clauses or ("",) * len(part.quotes),
+                                           strict=False) if q not in cited]
+            if not kept and not part.values:
+                continue
+            part = Facts(part.topic, part.label, part.values, tuple(q for q, _ in kept),
+                         tuple(c for _, c in kept) if part.clauses else ())
+        out.append(part)
+    return tuple(out)
+
+
+# An article's own question ("Can I study forensic science after 12th commerce or arts?")
+# is the student's when it holds this share of the student's words, and the student's
+# message half of its own.
+SAME_QUESTION = 0.6
+THEIR_WORDS = 0.5
+MAX_ANSWER_SENTENCES = 3
+
+
+def _article_answer(service: KnowledgeService, question: Question, topics: tuple[str, ...]
+                    ) -> tuple[Citation, ...]:
+    """The answer an article gives to its own question (a Q&A page, an FAQ) when that question
+    is the student's: the paragraph after it."""
+    mine = service.content_terms(question.text)
+    if len(mine) < ANSWERING_WORDS:
+        return ()
+    asked = Words(mine)
+    passages = service.passages_of(topics)
+    best: tuple[float, int] | None = None
+    for index, citation in enumerate(passages):
+        if not citation.sentence.rstrip("*_ ").endswith("?"):
+            continue
+        theirs = service.content_terms(citation.sentence)
+        if len(theirs) < ANSWERING_WORDS:
+            continue
+        ours, their = overlap(mine, citation.sentence), overlap(theirs, asked)
+        if ours >= SAME_QUESTION and their >= THEIR_WORDS and (
+                best is None or ours + their > best[0]):
+            best = (ours + their, index)
+    if best is None:
+        return ()
+    index = best[1]
+    after = [c for c in passages[index + 1:] if c.source_path == passages[index].source_path]
+    if not after or after[0].sentence.rstrip("*_ ").endswith("?"):
+        return ()
+    return tuple(c for c in after if c.block == after[0].block)[:MAX_ANSWER_SENTENCES]
 
 
 def background_dict(background) -> dict:

@@ -9,13 +9,14 @@ article added with ``python -m bot.kb build`` is understood by a running bot wit
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.answering.vocabulary import Token, degrees, markers, tokenize
-from bot.ingest.topics import agent_nouns, short_names
+from bot.ingest.topics import agent_nouns, matched_as_written, short_names
 from bot.text.english import is_common_word, is_stop_word
 
 # Which set attributes name which kind of thing a student may mention.
@@ -30,6 +31,7 @@ FUZZY_CUTOFF = 0.84
 _WORD = re.compile(r"(?<![\w.])[A-Za-z]+(?![\w.])")
 CLIP_MIN = 3  # the shortest clipped form of a field's word ("geo", "agri", "horti")
 FUZZY_MIN = 6  # the shortest word compared by spelling ("geolgy", "forensc")
+RELATED_ROOT = 6
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,14 @@ class Lexicon:
         owners: dict[str, set[str]] = {}
         names: set[str] = set()
         both: set[str] = set()
+        as_written: set[str] = set()
         for info in topics:
             for alias, note in zip(info.aliases, info.notes or ("",) * len(info.aliases),
                                    strict=False):
                 if BOTH_MARK in note:
                     both.add(_norm(alias))
+                if matched_as_written(alias):
+                    as_written.add(_norm(alias))
             for surface in (s for name in (info.name, *info.aliases) for s in _spellings(name)):
                 key = _norm(surface)
                 if not key:
@@ -127,6 +132,7 @@ class Lexicon:
             if key in names:  # a field's own name decides alone
                 candidates = tuple(t for t in candidates if _norm(t) == key) or candidates
             lexicon._add(key, _Entry("topic", candidates[0], key, candidates,
+                                     case_sensitive=key in as_written and key not in names,
                                      both=key in both and len(candidates) > 1))
         bare: dict[str, set[str]] = {}
         for info in topics:  # each field beside the fields its articles compare it with
@@ -285,16 +291,19 @@ class Lexicon:
                                      tokens[i].start, tokens[i].end, (exact[0],), weak=True))
                 named.add(exact[0])
                 continue
-            if exact or self.knows(word) or is_common_word(word):
+            if exact or is_common_word(word):
                 continue
+            known = self.knows(word)
             owners = [t for t, own in self._distinctive().items() if any(
-                w.startswith(word) and len(w) > len(word) or len(word) >= FUZZY_MIN
-                and difflib.SequenceMatcher(None, word, w).ratio() >= FUZZY_CUTOFF
-                for w in own)]
+                not known and (w.startswith(word) and len(w) > len(word) or len(word) >= FUZZY_MIN
+                               and difflib.SequenceMatcher(None, word, w).ratio() >= FUZZY_CUTOFF)
+                or _related(word, w) for w in own)]
             owners = [t for t in owners if t not in named] if len(owners) > 1 else owners
             if len(owners) == 1:
+                # a word the articles use ("actuaries", "designing") names the field only
+                # where nothing else does
                 found.append(Mention("topic", owners[0], tokens[i].text, i, i + 1,
-                                     tokens[i].start, tokens[i].end, (owners[0],)))
+                                     tokens[i].start, tokens[i].end, (owners[0],), weak=known))
                 named.add(owners[0])
         return found
 
@@ -332,6 +341,13 @@ class Lexicon:
         with _cache_lock:
             _cache[id(service)] = (build, lexicon)
         return lexicon
+
+
+def _related(word: str, name_word: str) -> bool:
+    """"actuaries" ~ actuarial, "psychiatrsts" ~ psychiatry: the same long root (the first
+    RELATED_ROOT letters or more, most of the shorter word), another ending."""
+    common = len(os.path.commonprefix([word, name_word]))
+    return common >= RELATED_ROOT and common >= 0.75 * min(len(word), len(name_word))
 
 
 def _without_own_degrees(mentions: list[Mention]) -> list[Mention]:

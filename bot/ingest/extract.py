@@ -21,7 +21,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from bot.ingest.enumeration import split_enumeration
-from bot.ingest.reader import Block, split_article
+from bot.ingest.reader import Block, split_article, unemphasised
 from bot.ingest.rules import DIMENSION_PREFIX, FactRule, Rules
 from bot.ingest.titles import TitleParser, normalise_name
 from bot.ingest.topics import (
@@ -64,6 +64,9 @@ class ExtractedFact:
     attribute: str
     value: str
     passage: int  # index into Extraction.passages
+
+    def __post_init__(self) -> None:  # a value as plain words: no bold, no runs of spaces
+        object.__setattr__(self, "value", " ".join(unemphasised(self.value).split()))
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,7 @@ class Extractor:
         article = split_article(text, self.config, name)
         body = text[len(article.title):] if text.lstrip().startswith(article.title) else text
         abbreviations = defined_abbreviations(body)
-        docs = {id(block): self.nlp(block.text) for section in article.sections
+        docs = {id(block): self.nlp(unemphasised(block.text)) for section in article.sections
                 for block in section.blocks if block.kind != "row"}
         topics, written = self._topics(article.title, docs.values(), registry, abbreviations,
                                        body, name)
@@ -191,7 +194,7 @@ class Extractor:
                     index += 1
                     continue
                 for sentence in docs[id(block)].sents:
-                    passage = self._passage(section.heading, block.start, sentence, index)
+                    passage = self._passage(section.heading, block, sentence, index)
                     if passage is None:
                         continue
                     passages.append(passage)
@@ -307,7 +310,8 @@ class Extractor:
                         "in its definitions"))
         unique: dict[tuple[str, str], ExtractedAlias] = {}
         for alias in aliases:
-            if acceptable_alias(alias.alias) and alias.alias.lower() != alias.topic:
+            if acceptable_alias(alias.alias, alias.note == DEFINED) and (
+                    alias.alias.lower() != alias.topic):
                 unique.setdefault((alias.topic, alias.alias.lower()), alias)
         return list(unique.values())
 
@@ -390,13 +394,15 @@ class Extractor:
         return distinct[0] if len(distinct) == 1 else None
 
     @staticmethod
-    def _passage(section: str, offset: int, sentence: Span, block: int
+    def _passage(section: str, block: Block, sentence: Span, index: int
                  ) -> ExtractedPassage | None:
-        text = sentence.text.strip()
+        """The sentence as the article writes it (its bold kept: the facts are read without)."""
+        raw = block.text[sentence.start_char:sentence.end_char]
+        text = raw.strip()
         if not any(ch.isalpha() for ch in text):
             return None
-        start = offset + sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
-        return ExtractedPassage(section, text, start, start + len(text), block)
+        start = block.start + sentence.start_char + (len(raw) - len(raw.lstrip()))
+        return ExtractedPassage(section, text, start, start + len(text), index)
 
     # --- sentence level ------------------------------------------------------------------
 

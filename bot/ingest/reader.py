@@ -102,6 +102,16 @@ class _Line:
         return not self.text.strip()
 
 
+_INLINE_EMPHASIS = re.compile(r"(?<!\w)(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+
+
+def unemphasised(text: str) -> str:
+    """The text with inline bold markers ("**Admission:** some ...") blanked, the same length
+    so that every offset still points into the article."""
+    return _INLINE_EMPHASIS.sub(
+        lambda m: " " * len(m.group(1)) + m.group(2) + " " * len(m.group(1)), text)
+
+
 def _lines(text: str) -> list[_Line]:
     lines = []
     for match in _LINE.finditer(text):

@@ -3,7 +3,8 @@
 A title's subject is matched against the topics and aliases already known (from other
 articles and the curated aliases) before a new topic is made: "operation management",
 "Operations Management" and "OM" are one field. Aliases are checked: at least two letters, and
-never a common English word ("AM", "IT"), so an alias cannot fire on ordinary text. An alias
+never a common English word ("AM"), so an alias cannot fire on ordinary text, except an
+abbreviation the article defines ("Information Technology (IT)"), matched only in capitals. An alias
 may name two fields ("PM": production and personnel management); it is kept for both and
 resolved when a question is asked, never at ingestion.
 """
@@ -38,13 +39,21 @@ def stem_key(name: str) -> str:
     return " ".join(out)
 
 
-def acceptable_alias(alias: str) -> bool:
+def acceptable_alias(alias: str, defined: bool = False) -> bool:
+    """At least two letters, and no common English word, unless the article itself defines
+    it in capitals ("Information Technology (IT)"): such an alias is matched only as written
+    (``matched_as_written``), so "it" in a sentence never names the field."""
     letters = [c for c in alias if c.isalpha()]
     if len(letters) < MIN_ALIAS_LETTERS:
         return False
     if " " not in alias.strip() and is_common_word(alias.strip()):
-        return False
+        return defined and alias.strip().isupper()
     return True
+
+
+def matched_as_written(alias: str) -> bool:
+    """An alias that is also an English word ("IT"): it names the field only in capitals."""
+    return " " not in alias.strip() and is_common_word(alias.strip())
 
 
 def defined_abbreviations(text: str) -> dict[str, str]:

@@ -30,6 +30,11 @@ Oceanography graduates join research vessels, fisheries departments and offshore
 
 Good places to study oceanography include the Cochin University of Science and Technology and
 the National Institute of Oceanography in Goa, while geology is taught in most universities.
+
+**Can I study oceanography after 12th commerce or arts?**
+
+No. Oceanography needs science in Class 12, though commerce students can join a diploma in
+marine tourism.
 """
 
 
@@ -59,6 +64,14 @@ def test_the_article_sentence_that_says_it_is_given(service, text, intent, expec
         assert absent not in reply, reply
 
 
+def test_an_articles_own_question_is_answered_by_its_answer(service) -> None:
+    reply = Conversation(service).say("can a commerce student do oceanography after 12th?",
+                                      "ask_qualification")
+    lead = reply.split("\n\n", 1)[0]
+    assert "“No.”" in lead and "Oceanography needs science in Class 12" in lead, reply
+    assert reply.count("Oceanography needs science") == 1, reply
+
+
 def test_an_article_without_institutions_still_says_it_names_none(tmp_path, nlp) -> None:
     article = tmp_path / "note.txt"
     article.write_text(FORUM.split("Good places")[0], encoding="utf-8")
@@ -78,11 +91,38 @@ def test_the_sentence_holding_what_is_asked_comes_first(service) -> None:
     ("geo vs oceano", ("b.sc geology", "b.sc oceanography")),
     ("oceanograpy scope", ("b.sc oceanography",)),
     ("is geology tough", ("b.sc geology",)),
+    ("geologists hired by whom", ("b.sc geology",)),  # the same root, another ending
     ("the study of rocks", ()),  # words of the article, no field's clipped name
 ])
 def test_a_field_is_named_by_a_clipped_or_misspelt_word(service, wording, topic) -> None:
     from bot.answering.lexicon import Lexicon
 
+    found = tuple(m.value for m in Lexicon.for_service(service).find(wording)
+                  if m.kind == "topic")
+    assert found == topic
+
+
+COMPUTING = """Computer Science vs Information Technology
+
+Computer Science (CS) and Information Technology (IT) are popular branches. Computer science
+is the study of computation and algorithms. Information technology is the use of computers and
+networks to run an organisation's systems. Psychiatrists and actuaries are not discussed here.
+"""
+
+
+@pytest.mark.parametrize(("wording", "topic"), [
+    ("CS vs IT", ("computer science", "information technology")),
+    ("entrance exams for btech IT?", ("information technology",)),
+    ("is it a good branch", ()),  # the defined "IT" names the field only in capitals
+])
+def test_a_defined_abbreviation_that_is_a_word_names_the_field_only_as_written(
+        tmp_path, nlp, wording, topic) -> None:
+    from bot.answering.lexicon import Lexicon
+
+    article = tmp_path / "cs-vs-it.txt"
+    article.write_text(COMPUTING, encoding="utf-8")
+    service = built_service(tmp_path / "kb", nlp, article)
+    assert "IT" in service.topic("information technology").aliases
     found = tuple(m.value for m in Lexicon.for_service(service).find(wording)
                   if m.kind == "topic")
     assert found == topic

@@ -7,7 +7,7 @@ import pytest
 
 from bot.ingest.rules import load_rules
 from bot.ingest.titles import TitleParser
-from bot.ingest.topics import TopicRegistry, agent_nouns, short_names
+from bot.ingest.topics import TopicRegistry, acceptable_alias, agent_nouns, short_names
 
 HEADS = ("management", "administration")
 
@@ -63,3 +63,15 @@ def test_a_registry_of_many_fields_names_each_by_alias_stem_and_initials() -> No
     assert registry.identify("f7m") == "field 7 management"  # alias
     assert registry.identify("HRM") == "human resource management"  # initials / alias
     assert registry.identify("brand management") == "brand management"  # new
+
+
+@pytest.mark.parametrize(("alias", "defined", "ok"), [
+    ("IT", True, True),  # "Information Technology (IT)": the article defines it
+    ("IT", False, False),  # initials alone that spell a word: never
+    ("it", True, False),
+    ("AM", False, False),
+    ("HRM", False, True),
+    ("P", True, False),
+])
+def test_an_alias_that_is_a_word_only_when_the_article_defines_it(alias, defined, ok) -> None:
+    assert acceptable_alias(alias, defined) is ok
