@@ -31,7 +31,7 @@ OUTLOOK_ATTRIBUTES = ("career_outlook",)
 # does not favour the other field: the sources do not say the student fits that one better
 # (every writer of advice20/22 read "B.Com, OM or PM?" as "either").
 WEIGHTS = {"sector": 2.0, "background": 1.0, "other_background": 0.0, "outlook": 0.0,
-           "likes": 1.0, "common": 0.0,
+           "likes": 1.0, "common": 0.0, "tied": 1.0,
            "eligibility": 0.0, "advantage": 0.0, "sectors": 0.0}
 COMMON_ATTRIBUTES = ("common_ground",)
 ELIGIBILITY_ATTRIBUTES = ("min_qualification", "eligible_streams", "recommended_degree",
@@ -77,14 +77,18 @@ def terms_of(thing: Thing) -> tuple[str, ...]:
 
 
 def read(service: KnowledgeService, fields: tuple[str, ...], background: Background,
-         interests: tuple[Thing, ...], likes: tuple[str, ...] = ()) -> Reading:
+         interests: tuple[Thing, ...], likes: tuple[str, ...] = (),
+         told: tuple[str, ...] = ()) -> Reading:
     """``likes``: the kinds of work the student says they enjoy ("storytelling", "planning"),
-    matched in what each field involves."""
+    matched in what each field involves; ``told``: the content words of what the student
+    wrote, matched in the sentences that name one field ("If you get excited by robots and
+    drones, mechatronics will suit you better")."""
     synonyms = service.rules.article["value_synonyms"]
-    reasons: list[Reason] = []
+    reasons: list[Reason] = list(_tied(service, fields, told))
     terms = background_terms(background)
     for field in fields:
-        facts = service.facts(field)
+        facts = tuple(i for i in service.facts(field)
+                      if not i.citation.sentence.rstrip("*_ ").endswith("?"))
         for interest in interests:
             for item in facts:
                 if item.attribute in SECTOR_ATTRIBUTES and (
@@ -129,7 +133,7 @@ def read(service: KnowledgeService, fields: tuple[str, ...], background: Backgro
                 if item.attribute in COMMON_ATTRIBUTES:
                     reasons.append(Reason("common", field, "", item.citation))
     reasons = _unique(reasons)
-    order = ("sector", "likes", "background", "other_background", "advantage", "eligibility",
+    order = ("sector", "tied", "likes", "background", "other_background", "advantage", "eligibility",
              "sectors", "common", "outlook")
     reasons.sort(key=lambda r: order.index(r.kind))
     # Each thing the student told counts once per field, however many sentences state it
@@ -142,6 +146,72 @@ def read(service: KnowledgeService, fields: tuple[str, ...], background: Backgro
                    and ranked[0][1] > ranked[1][1]):
         best = ranked[0][0]
     return Reading(best, tuple(reasons), tuple(ranked))
+
+
+# A sentence ties the student to a field when it names that field alone and holds this many
+# of the student's own words; a field counts at most TIED_SENTENCES such sentences.
+TIED_WORDS = 2
+TIED_SENTENCES = 2
+TIED_RARE = 3  # in at most this many of the articles' sentences
+
+
+def _tied(service: KnowledgeService, fields: tuple[str, ...], told: tuple[str, ...]
+          ) -> list[Reason]:
+    if len(fields) < 2 or len(told) < TIED_WORDS:
+        return []
+    names = {f: _name_words(service, f) for f in fields}
+    own = {w for f in fields for w in names[f]}
+    wanted = [w for w in dict.fromkeys(told) if w not in own]
+    found: dict[str, list[Reason]] = {}
+    passages = service.passages_of(fields)
+    texts = [Words(c.sentence) for c in passages]
+    # a word the articles use everywhere ("goods", "makes") ties the student to nothing
+    wanted = [w for w in wanted if sum(1 for t in texts if t.states(w)) <= TIED_RARE]
+    for citation, text in zip(passages, texts, strict=True):
+        if citation.sentence.rstrip("*_ ").endswith("?"):
+            continue  # a question states nothing
+        named = [f for f in fields if names[f] & text.words]
+        if not named:  # "Many dentists set up their own clinic ..." under "Career after BDS"
+            section = frozenset(words(citation.section))
+            named = [f for f in fields if names[f] & section]
+        if len(named) != 1:
+            continue
+        shared = [w for w in wanted if text.states(w)]
+        if len(shared) >= TIED_WORDS and len(found.get(named[0], ())) < TIED_SENTENCES:
+            found.setdefault(named[0], []).append(
+                Reason("tied", named[0], ", ".join(shared), citation))
+    return [r for rs in found.values() for r in rs]
+
+
+def _name_words(service: KnowledgeService, field: str) -> frozenset[str]:
+    """The words that name a field in a sentence: its own words but the generic heads
+    ("management"), and its aliases (lower-cased)."""
+    heads = set(service.rules.article.get("generic_heads", ()))
+    info = service.topic(field)
+    shared = {w for other in service.counterparts(field) for w in words(other)}
+    own = {w for w in words(field) if w not in heads and w not in shared and len(w) > 2}
+    aliases = {w for a in (info.aliases if info else ()) for w in words(a) if len(w) > 1}
+    return frozenset(own | aliases)
+
+
+def _told(question: Question) -> tuple[str, ...]:
+    """The student's content words, but those a negation governs ("i dont care about psu")."""
+    tokens = words(question.text)
+    negated: set[str] = set()
+    for index, word in enumerate(tokens):
+        if word in NEGATIONS:
+            negated.update(tokens[index + 1:index + 1 + NEGATION_REACH])
+    from bot.answering.vocabulary import kind as kind_of
+
+    asking = {w.rstrip("*") for cue in kind_of("advice").cues for w in cue.words}
+    asking |= set(words(" ".join(LIKING)))
+    return tuple(dict.fromkeys(
+        w for w in tokens if len(w) > 2 and w not in negated and w not in asking
+        and w.isalpha() and not is_stop_word(w) and not is_verb_form(w)))
+
+
+NEGATIONS = ("dont", "not", "never", "no", "hate", "without", "nor")
+NEGATION_REACH = 4
 
 
 def names_background(item: FactItem, terms: tuple[str, ...]) -> bool:
@@ -214,7 +284,9 @@ def advise(service: KnowledgeService, question: Question, topics: tuple[str, ...
     fields = _fields(service, question, topics)
     background = question.background
     interests = _interests(service, question, fields)
-    reading = read(service, fields, background, interests, _likes(question, interests))
+    named = {w for f in fields for w in _name_words(service, f)}
+    likes = tuple(w for w in _likes(question, interests) if w not in named)
+    reading = read(service, fields, background, interests, likes, _told(question))
     parts: list = []
     for detail, old, new in question.background_changes:
         parts.append(Say.of("advice_changed", detail=detail, old=old, new=new))

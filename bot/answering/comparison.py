@@ -118,11 +118,46 @@ def similarities(service: KnowledgeService, question: Question, topics: tuple[st
                  for i in s.items if i.value in c.shared]
     relation = [i.citation for t in pair for i in service.facts(t)
                 if i.attribute in ("relation", "common_ground")]
+    stated = [c for c in _shared_sentences(service, question, pair)
+              if c not in citations and c not in relation]
     if shared:
         parts.append(Points(tuple(shared), numbered=False))
-    else:
+    elif not stated:
         parts.append(Say.of("nothing_shared"))
+    if stated:
+        parts.append(Facts("", "", (), stated))
+        citations += stated
     if relation:
         parts.append(Facts("", service.label("relation"), (), tuple(dict.fromkeys(relation))))
     return Reply("utter_answer", tuple(parts), tuple(dict.fromkeys(citations + relation)),
                  memory=_memory(question, pair, None, False))
+
+
+MAX_SHARED_SENTENCES = 3
+
+
+def _shared_sentences(service: KnowledgeService, question: Question, pair
+                      ) -> tuple[Citation, ...]:
+    """Sentences that say what the two have in common ("Both are four-year degrees", "soil
+    science ... are common to both"): a word of sharing, and both fields named or neither;
+    those holding the question's own words first."""
+    from bot.answering.relevance import Words, overlap
+    from bot.answering.vocabulary import has_marker
+    from bot.text.words import words
+
+    heads = set(service.rules.article.get("generic_heads", ()))
+    names = [{w for w in words(t) if w not in heads} - set(words(pair[1 - i]))
+             for i, t in enumerate(pair)]
+    found = []
+    for position, citation in enumerate(service.passages_of(pair)):
+        tokens = tuple(words(citation.sentence))
+        if citation.sentence.rstrip("*_ ").endswith("?") or not has_marker(
+                "shared_statement", tokens):
+            continue
+        text = Words(tokens)
+        named = [bool(n & text.words) for n in names]
+        if any(named) and not all(named):
+            continue
+        found.append((overlap(question.aspects, text), -position, citation))
+    found.sort(key=lambda row: row[:2], reverse=True)
+    return tuple(c for _, _, c in found[:MAX_SHARED_SENTENCES])

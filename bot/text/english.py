@@ -68,7 +68,15 @@ def stop_words() -> frozenset[str]:
         raise RuntimeError("spaCy is not installed")
     folder = next(iter(spec.submodule_search_locations))
     namespace = runpy.run_path(os.path.join(folder, "lang", "en", "stop_words.py"))
-    return frozenset(namespace["STOP_WORDS"])
+    return frozenset(namespace["STOP_WORDS"]) | TYPED_CONTRACTIONS
+
+
+# Contractions as students type them, without the apostrophe ("i dont care"): spaCy lists
+# "n't" and "'m", not these.
+TYPED_CONTRACTIONS = frozenset((
+    "dont", "doesnt", "didnt", "cant", "couldnt", "wont", "wouldnt", "isnt", "arent", "wasnt",
+    "werent", "havent", "hasnt", "hadnt", "shouldnt", "im", "ive", "youre", "theyre", "thats",
+    "whats", "hows", "wheres", "ill"))
 
 
 _stop_words = stop_words

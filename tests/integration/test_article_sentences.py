@@ -126,3 +126,22 @@ def test_a_defined_abbreviation_that_is_a_word_names_the_field_only_as_written(
     found = tuple(m.value for m in Lexicon.for_service(service).find(wording)
                   if m.kind == "topic")
     assert found == topic
+
+
+def test_what_both_have_in_common_is_said_from_the_sentences_that_say_it(service) -> None:
+    reply = Conversation(service).say("what do geology and oceanography have in common?",
+                                      "ask_similarity")
+    assert "Both are three-year degrees" in reply, reply
+    assert "state nothing the two have in common" not in reply, reply
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("i love marine life and waves, geology or oceanography?", "B.sc oceanography"),
+    # what the student does not care about is not what they told they want
+    ("i dont care about marine life. i want government jobs, geology or oceanography?",
+     "B.sc geology"),
+])
+def test_advice_reads_the_sentences_that_tie_the_students_words_to_one_field(
+        service, text, field) -> None:
+    reply = Conversation(service).say(text, "ask_recommendation")
+    assert f"**{field}** fits what you told me best" in reply, reply
