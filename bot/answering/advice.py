@@ -133,8 +133,8 @@ def read(service: KnowledgeService, fields: tuple[str, ...], background: Backgro
                 if item.attribute in COMMON_ATTRIBUTES:
                     reasons.append(Reason("common", field, "", item.citation))
     reasons = _unique(reasons)
-    order = ("sector", "tied", "likes", "background", "other_background", "advantage", "eligibility",
-             "sectors", "common", "outlook")
+    order = ("sector", "tied", "likes", "background", "other_background", "advantage",
+             "eligibility", "sectors", "common", "outlook")
     reasons.sort(key=lambda r: order.index(r.kind))
     # Each thing the student told counts once per field, however many sentences state it
     # (two sentences favouring engineers are one background, not two).
