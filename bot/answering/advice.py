@@ -205,9 +205,13 @@ def _told(question: Question) -> tuple[str, ...]:
 
     asking = {w.rstrip("*") for cue in kind_of("advice").cues for w in cue.words}
     asking |= set(words(" ".join(LIKING)))
+    from bot.answering.vocabulary import is_cue_word
+
+    # the words of what they ask ("which entrance exams?") tie them to nothing
     return tuple(dict.fromkeys(
         w for w in tokens if len(w) > 2 and w not in negated and w not in asking
-        and w.isalpha() and not is_stop_word(w) and not is_verb_form(w)))
+        and w.isalpha() and not is_stop_word(w) and not is_verb_form(w)
+        and not is_cue_word(w)))
 
 
 NEGATIONS = ("dont", "not", "never", "no", "hate", "without", "nor")
@@ -362,6 +366,10 @@ def _gaps(service: KnowledgeService, question: Question, fields: tuple[str, ...]
         notes.append(Say.of("advice_silent_degree", degree=degree))
     for interest in _unlisted_interests(question, text):
         notes.append(Say.of("advice_silent_interest", interest=interest))
+    said_words = {w for n in notes for _, v in n.values for w in words(str(v))}
+    for like in _likes(question, ()):  # "obsessed with aviation": not in the sources
+        if like not in said_words and not text.states(like) and is_english_word(like):
+            notes.append(Say.of("advice_silent_interest", interest=like))
     said = {n.values for n in notes}
     for concept, phrase in silent_phrases(service, question, fields):
         if concept in ("colleges", "study mode"):
@@ -375,7 +383,8 @@ def _gaps(service: KnowledgeService, question: Question, fields: tuple[str, ...]
 # Words that make the word before them a sector a student means ("chemical factory").
 SECTOR_HEADS = ("factory", "factories", "company", "companies", "industry", "industries",
                 "sector", "plant", "plants", "firm", "firms", "business", "world", "chain",
-                "chains")
+                "chains", "mill", "mills", "unit", "units", "hub", "hubs", "manufacturing",
+                "operations", "ops")
 
 
 def _unlisted_interests(question: Question, text: Words) -> list[str]:

@@ -21,6 +21,7 @@ from bot.answering.reply import Facts, Memory, Reply, Say
 from bot.answering.vocabulary import kind as kind_of
 from bot.kb.answers import Citation
 from bot.kb.service import KnowledgeService
+from bot.text.english import lemma
 
 Composer = Callable[[KnowledgeService, Question, tuple[str, ...], Conversation], Reply]
 
@@ -124,7 +125,10 @@ def _answering_sentence_first(service: KnowledgeService, question: Question,
     """A sentence of the fields' articles that holds every word the question asks about
     ("why do IT firms value CS graduates?") answers it better than the kind's usual facts:
     it leads the reply, quoted and cited, unless the reply already quotes it."""
-    aspects = list(dict.fromkeys(question.aspects))
+    # words the articles never use ("kitni", a typo) cannot be held by any sentence
+    vocabulary = service.vocabulary()
+    aspects = [a for a in dict.fromkeys(question.aspects)
+               if {a, a + "s", a + "es", a.removesuffix("s"), lemma(a)} & vocabulary]
     if (question.kind in STRUCTURED or question.count or not topics or reply.response
             != "utter_answer"):
         return reply

@@ -173,7 +173,8 @@ class Lexicon:
             lexicon._add(_norm(surface), _Entry("degree", display, surface,
                                                 case_sensitive=is_common_word(surface)))
         for surface, branch in data["branches"].items():
-            lexicon._add(_norm(surface), _Entry("branch", branch, surface))
+            lexicon._add(_norm(surface), _Entry("branch", branch, surface,
+                                                case_sensitive=is_common_word(surface)))
         for word in markers()["institutions"]:
             lexicon._add(_norm(word), _Entry("institution", word, word))
         for surface, mode in markers()["modes"].items():
@@ -201,7 +202,9 @@ class Lexicon:
             found = None
             for size in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
                 phrase = " ".join(words[i:i + size])
-                entries = self.entries.get(phrase) or self.entries.get(_stemmed(phrase))
+                entries = self.entries.get(phrase) or self.entries.get(_stemmed(phrase)) or (
+                    # "B.Com. Want ...": a sentence's full stop after a dotted name
+                    phrase.endswith(".") and self.entries.get(phrase[:-1]))
                 if not entries:
                     continue
                 raw = text[tokens[i].start:tokens[i + size - 1].end]
@@ -223,7 +226,7 @@ class Lexicon:
         clipped = self._clipped_topics(tokens, words, mentions)
         if clipped:
             mentions = sorted(mentions + clipped, key=lambda m: m.first)
-        mentions = _without_own_degrees(mentions)
+        mentions = self._branches_after_degrees(_without_own_degrees(mentions))
         if not any(m.kind == "topic" for m in mentions):
             covered = {i for m in mentions for i in range(m.first, m.last)}
             i = 0
@@ -273,6 +276,21 @@ class Lexicon:
         if not self.short_forms:
             return text
         return _WORD.sub(lambda m: self.short_forms.get(m.group(0).lower(), m.group(0)), text)
+
+    def _branches_after_degrees(self, mentions: list[Mention]) -> list[Mention]:
+        """"B.Tech IT 2023": right after a degree, a word that names a branch is the branch
+        the student studied, not a sector they want."""
+        out = list(mentions)
+        for i in range(1, len(out)):
+            before, mention = out[i - 1], out[i]
+            if before.kind == "degree" and mention.kind == "sector" and (
+                    before.last == mention.first):
+                branch = next((e for e in self.entries.get(_norm(mention.surface), ())
+                               if e.kind == "branch"), None)
+                if branch is not None:
+                    out[i] = Mention("branch", branch.value, mention.surface, mention.first,
+                                     mention.last, mention.start, mention.end, key=branch.key)
+        return out
 
     def _clipped_topics(self, tokens: tuple[Token, ...], words: list[str],
                         mentions: list[Mention]) -> list[Mention]:

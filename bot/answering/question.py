@@ -51,6 +51,7 @@ SURE = 0.6
 # A message naming nothing the articles name, most of whose own words they never use, is
 # about something else ("explain the krebs cycle for my bio exam").
 OFF_TOPIC_SHARE = 0.5
+ARTICLE_SHARE, ARTICLE_WORDS = 0.75, 2  # the articles' own words: a question about them
 _DIGITS = re.compile(r"^\d{1,3}$")
 _PERCENT = re.compile(r"(\d+)\s*%")
 _MARKS = re.compile(r"^\(?\s*(?:marks?|mark|m)\b", re.IGNORECASE)
@@ -212,7 +213,9 @@ def interpret(parse: Parse, conversation: Conversation, lexicon: Lexicon) -> Que
     known = sum(1.0 if lexicon.knows(w) or w in concept_of() else 0.5 if is_cue_word(w)
                 else 0.0 for w in own) + 0.5 * len(cues)
     share = known / (len(own) + len(cues)) if own or cues else 1.0
-    question = _decide_kind(question, scores, parse, conversation, mentions, words, share)
+    known_own = len({w for w in own if lexicon.knows(w)})
+    question = _decide_kind(question, scores, parse, conversation, mentions, words, share,
+                            known_own)
     background = _background(mentions, parse, question)
     return replace(question, background=conversation.background.merged(background),
                    background_changes=conversation.background.changes(background))
@@ -374,8 +377,12 @@ def _cue_kinds(words: tuple[str, ...]) -> list[str]:
 
 def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
                  conversation: Conversation, mentions: tuple[Mention, ...],
-                 words: tuple[str, ...], known_share: float = 1.0) -> Question:
-    """``known_share``: the share of the message's own words the articles use at all."""
+                 words: tuple[str, ...], known_share: float = 1.0, known_own: int = 0
+                 ) -> Question:
+    """``known_share``: the share of the message's own words the articles use at all;
+    ``known_own``: how many of them. A message in the articles' own words is about them
+    whatever the classifier, trained before the article came, says ("how many planes did
+    IndiGo order?" after an article on pilots)."""
     asks_silent_thing = any(c.name not in ("country", "abroad", "companies")
                             for c, _ in asked_concepts(question.text))
     knowledge_named = bool(question.topics or question.ambiguous or question.unknown
@@ -384,7 +391,8 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
                            or asks_silent_thing and (conversation.topics or len(words) <= 10
                                                      or known_share >= OFF_TOPIC_SHARE)
                            or has_marker("pair_reference", words)
-                           or (question.table or question.count) and conversation.kind)
+                           or (question.table or question.count) and conversation.kind
+                           or known_share >= ARTICLE_SHARE and known_own >= ARTICLE_WORDS)
     slotted = _with_topic_slots(words, mentions)
     cue_kinds = _cue_kinds(slotted)
     top_intent = parse.intent or ""
@@ -450,12 +458,15 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
     also = tuple(k for k in cue_kinds if k != best and k not in _SUBSUMED.get(best, ())
                  and kind(k).attributes and knowledge.get(k, 0.0) >= CUE_WEIGHT
                  and (best in _COMPOUND and k in _COMPOUND or k == "definition"
-                      and _topic_cue(k, slotted)))
+                      and _topic_cue(k, slotted) or best == "advice" and k in WITH_ADVICE))
     count = question.count if kind(best).counted or best == "differences" else None
     return replace(question, kind=best, also=also, count=count,
                    rows=(rows or _rows(words)) if best == "differences" else ())
 
 
+# What an advice question may ask besides, answered in the same reply ("OM or PM? Also which
+# entrance exams?").
+WITH_ADVICE = ("admission",)
 # Cues that go with a personal choice without asking something else ("exams", "eligible").
 ADVICE_COMPANIONS = frozenset(("advice", "sectors", "careers", "background"))
 FIRST_PERSON = frozenset(("i", "im", "i'm", "my", "mine", "myself"))

@@ -161,3 +161,23 @@ def test_a_sentence_naming_the_students_degree_among_others_counts_for_it(servic
     reply = Conversation(service).say(text, "ask_recommendation")
     both = [line for line in reasons(reply) if "B.Tech or B.E degrees" in line]
     assert both and all("names your background" in line for line in both), reasons(reply)
+
+
+def test_advice_asked_with_the_exams_answers_both(service) -> None:
+    reply = Conversation(service).say(
+        "SBI PO, 3 yrs, B.Com. Want MBA but staying in BFSI. OM or PM? Also which entrance "
+        "exams?", "ask_admission")
+    assert f"**{OM}**" in reading(reply), reply
+    assert "XAT" in reply, reply
+    # the words of the other question tie the student to no field
+    assert "entrance, exams" not in reply, reply
+
+
+@pytest.mark.parametrize(("text", "unlisted"), [
+    ("B.Tech IT 2023. I'm obsessed with aviation. OM or PM?", "aviation"),
+    ("textile engg 3rd year. I want to work in a big textile mill. OM or PM?", "textile mill"),
+])
+def test_an_interest_the_sources_do_not_name_is_said_to_be_unnamed(service, text, unlisted):
+    reply = Conversation(service).say(text, "ask_recommendation")
+    sentence = next(line for line in reply.split("\n") if unlisted in line)
+    assert "don't" in sentence or "not" in sentence, reply

@@ -153,6 +153,23 @@ def test_the_students_background_is_read_from_the_message(lexicon) -> None:
     assert "HR" in question.background.options
 
 
+@pytest.mark.parametrize(("text", "degree", "branch", "interests"), [
+    # a branch right after the degree is what they studied, not a sector they want
+    ("B.Tech IT 2023. I want to work in telecom. OM or PM?", "B.Tech",
+     "information technology", ("Telecom",)),
+    ("SBI PO, 3 yrs, B.Com. Want MBA but staying in BFSI. OM or PM?", "B.Com", None,
+     ("Financial Institutions",)),
+    ("textile engg 3rd year, I want a big textile mill job. OM or PM?", "B.E.", "textile", ()),
+    # "it" is a pronoun, not the IT branch
+    ("I did B.Com, could you redo it for OM?", "B.Com", None, ()),
+])
+def test_degree_branch_and_sector_wordings(lexicon, text, degree, branch, interests) -> None:
+    question = ask(lexicon, text, "ask_recommendation")
+    assert (question.background.degree, question.background.branch) == (degree, branch)
+    sectors = tuple(t.value for t in question.things_of("sector"))
+    assert sectors == interests
+
+
 def test_a_changed_detail_is_noticed(lexicon) -> None:
     before = Conversation(kind="advice", topics=(OM, PM), background=Background(degree="B.E."))
     question = ask(lexicon, "actually I'm B.Com, not B.E.", "inform", 0.6, before)
