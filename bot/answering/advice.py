@@ -205,13 +205,15 @@ def _told(question: Question) -> tuple[str, ...]:
 
     asking = {w.rstrip("*") for cue in kind_of("advice").cues for w in cue.words}
     asking |= set(words(" ".join(LIKING)))
-    from bot.answering.vocabulary import is_cue_word
+    from bot.answering.vocabulary import kinds
 
-    # the words of what they ask ("which entrance exams?") tie them to nothing
+    # the words of what else they ask ("which entrance exams?") tie them to nothing; the
+    # words of work they want ("government jobs") do
+    other = {w.rstrip("*") for k in kinds() if k.kind not in ("careers", "sectors")
+             for cue in k.cues for w in cue.words}
     return tuple(dict.fromkeys(
         w for w in tokens if len(w) > 2 and w not in negated and w not in asking
-        and w.isalpha() and not is_stop_word(w) and not is_verb_form(w)
-        and not is_cue_word(w)))
+        and w not in other and w.isalpha() and not is_stop_word(w) and not is_verb_form(w)))
 
 
 NEGATIONS = ("dont", "not", "never", "no", "hate", "without", "nor")
