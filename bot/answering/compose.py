@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from bot.answering import comparison, facts_reply
 from bot.answering.advice import advise
-from bot.answering.evidence import silent_note, silent_phrases
+from bot.answering.evidence import answer_to, is_question, silent_note, silent_phrases
 from bot.answering.lookup import look_up
 from bot.answering.question import Conversation, Question
 from bot.answering.relevance import Words, overlap
@@ -165,7 +165,6 @@ def _without(parts: tuple, cited: set[Citation]) -> tuple:
 # message half of its own.
 SAME_QUESTION = 0.6
 THEIR_WORDS = 0.5
-MAX_ANSWER_SENTENCES = 3
 
 
 def _article_answer(service: KnowledgeService, question: Question, topics: tuple[str, ...]
@@ -179,7 +178,7 @@ def _article_answer(service: KnowledgeService, question: Question, topics: tuple
     passages = service.passages_of(topics)
     best: tuple[float, int] | None = None
     for index, citation in enumerate(passages):
-        if not citation.sentence.rstrip("*_ ").endswith("?"):
+        if not is_question(citation):
             continue
         theirs = service.content_terms(citation.sentence)
         if len(theirs) < ANSWERING_WORDS:
@@ -190,11 +189,7 @@ def _article_answer(service: KnowledgeService, question: Question, topics: tuple
             best = (ours + their, index)
     if best is None:
         return ()
-    index = best[1]
-    after = [c for c in passages[index + 1:] if c.source_path == passages[index].source_path]
-    if not after or after[0].sentence.rstrip("*_ ").endswith("?"):
-        return ()
-    return tuple(c for c in after if c.block == after[0].block)[:MAX_ANSWER_SENTENCES]
+    return answer_to(passages, best[1])
 
 
 def background_dict(background) -> dict:

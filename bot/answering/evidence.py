@@ -261,3 +261,22 @@ def silent_note(concept: str, phrase: str) -> Say:
     if not concept:
         return Say.of("silent", thing=phrase)
     return Say.of(f"silent_{concept.replace(' ', '_')}", thing=phrase, concept=concept)
+
+
+MAX_ANSWER_SENTENCES = 3
+
+
+def is_question(citation: Citation) -> bool:
+    """An article's own question ("**What is the eligibility?**"): it states nothing."""
+    return citation.sentence.rstrip("*_ ").endswith("?")
+
+
+def answer_to(passages: tuple[Citation, ...], index: int) -> tuple[Citation, ...]:
+    """The answer an article gives right after its question ``passages[index]``: the next
+    paragraph's sentences (none when another question follows)."""
+    question = passages[index]
+    after = [c for c in passages[index + 1:] if c.source_path == question.source_path]
+    after = [c for c in after if c.block != question.block] if after else []
+    if not after or is_question(after[0]):
+        return ()
+    return tuple(c for c in after if c.block == after[0].block)[:MAX_ANSWER_SENTENCES]

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.answering.evidence import (
+    answer_to,
     excerpt,
     grouped,
+    is_question,
     rank,
     silent_phrases,
     thing_in_sentence,
@@ -187,11 +189,19 @@ def _passages_about(service: KnowledgeService, question: Question, topic: str,
     others = [n for t in service.topic_names() if t != topic for n in names(t)]
     mine = names(topic)
     found = []
-    for position, citation in enumerate(service.passages_of((topic,))):
+    passages = service.passages_of((topic,))
+    answers: dict[Citation, tuple[Citation, ...]] = {}
+    for position, citation in enumerate(passages):
         text = Words(citation.sentence)
         hits = sum(1 for c in cues if c in text.words)
         if not hits:
             continue
+        if is_question(citation):
+            # "**What is the eligibility for these courses?**": its answer says it
+            answers[citation] = answer_to(passages, position)
+            if not answers[citation]:
+                continue
+            text = Words(" ".join(c.sentence for c in (citation, *answers[citation])))
         section = frozenset(words(citation.section))
         if not any(n <= text.words or n <= section for n in mine) and any(
                 n <= text.words or n <= section for n in others):
@@ -205,6 +215,9 @@ def _passages_about(service: KnowledgeService, question: Question, topic: str,
     for score, _, _, citation in found:
         if score < best or len(chosen) >= 2:
             break
+        if citation in answers:
+            chosen += list(answers[citation])
+            continue
         chosen.append(citation)
         if len(words(citation.sentence)) <= LEAD_IN_WORDS:
             chosen += list(service.following(citation)[:1])

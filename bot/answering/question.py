@@ -213,9 +213,11 @@ def interpret(parse: Parse, conversation: Conversation, lexicon: Lexicon) -> Que
     known = sum(1.0 if lexicon.knows(w) or w in concept_of() else 0.5 if is_cue_word(w)
                 else 0.0 for w in own) + 0.5 * len(cues)
     share = known / (len(own) + len(cues)) if own or cues else 1.0
-    known_own = len({w for w in own if lexicon.knows(w)})
+    distinct = set(own)
+    known_own = len({w for w in distinct if lexicon.knows(w)})
+    own_share = known_own / len(distinct) if distinct else 0.0
     question = _decide_kind(question, scores, parse, conversation, mentions, words, share,
-                            known_own)
+                            known_own if own_share >= ARTICLE_SHARE else 0)
     background = _background(mentions, parse, question)
     return replace(question, background=conversation.background.merged(background),
                    background_changes=conversation.background.changes(background))
@@ -380,7 +382,8 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
                  words: tuple[str, ...], known_share: float = 1.0, known_own: int = 0
                  ) -> Question:
     """``known_share``: the share of the message's own words the articles use at all;
-    ``known_own``: how many of them. A message in the articles' own words is about them
+    ``known_own``: how many of its own words the articles use, when they use most of them
+    (else 0). A message in the articles' own words is about them
     whatever the classifier, trained before the article came, says ("how many planes did
     IndiGo order?" after an article on pilots)."""
     asks_silent_thing = any(c.name not in ("country", "abroad", "companies")
@@ -392,7 +395,7 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
                                                      or known_share >= OFF_TOPIC_SHARE)
                            or has_marker("pair_reference", words)
                            or (question.table or question.count) and conversation.kind
-                           or known_share >= ARTICLE_SHARE and known_own >= ARTICLE_WORDS)
+                           or known_own >= ARTICLE_WORDS)
     slotted = _with_topic_slots(words, mentions)
     cue_kinds = _cue_kinds(slotted)
     top_intent = parse.intent or ""

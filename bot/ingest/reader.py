@@ -244,6 +244,12 @@ def _blocks(text: str, max_heading_words: int) -> list[Block]:
                 if body:
                     blocks.append(Block(body, cstart, False, "line"))
         else:
+            lead = _lead_line(lines[i], j - i > 1, max_heading_words)
+            if lead is not None:
+                # "**What is the eligibility?**" (or "**Duration**") on its own line, the
+                # answer on the next: the question (or heading) is a block of its own
+                blocks.append(lead)
+                line = lines[i + 1]
             para, pstart = _trimmed(text[line.start:end], line.start)
             para, pstart, qa = _unwrapped(para, pstart)
             if para:
@@ -253,6 +259,25 @@ def _blocks(text: str, max_heading_words: int) -> list[Block]:
 
 
 CHART_LINE_WORDS = 14
+LEAD_QUESTION_WORDS = 25
+
+
+def _lead_line(line: _Line, more: bool, max_heading_words: int) -> Block | None:
+    """The first line of a paragraph when it is a question or a bold heading of its own
+    ("**How long are the two courses?**", "**1. Duration**") and lines follow it."""
+    if not more:
+        return None
+    body, start = _trimmed(line.text, line.start)
+    bold = _EMPHASIS.match(body) is not None
+    inner, istart, _ = _unwrapped(body, start)
+    if not inner:
+        return None
+    if inner.endswith("?") and len(inner.split()) <= LEAD_QUESTION_WORDS and (
+            bold or not _QA_PREFIX.match(body)):
+        return Block(inner, istart, False, "question")
+    if bold and len(inner.split()) <= max_heading_words and inner[-1] not in ".!;,":
+        return Block(inner.rstrip(":"), istart, True, "heading")
+    return None
 
 
 def _is_chart(lines: list[_Line]) -> bool:

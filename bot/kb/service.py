@@ -362,6 +362,8 @@ class KnowledgeService:
             hits = []
             for pid, rank in ranked:
                 passage = passages[pid]
+                if passage.text.rstrip("*_ ").endswith("?"):
+                    continue  # an article's own question answers nothing
                 passage_words = words(passage.text)
                 covered = sum(
                     1 for t in terms if any(w.startswith(t[:STEM]) for w in passage_words))

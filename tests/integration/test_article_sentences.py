@@ -145,3 +145,14 @@ def test_advice_reads_the_sentences_that_tie_the_students_words_to_one_field(
         service, text, field) -> None:
     reply = Conversation(service).say(text, "ask_recommendation")
     assert f"**{field}** fits what you told me best" in reply, reply
+
+
+def test_a_qa_pages_answer_is_given_for_the_question_it_answers(tmp_path, nlp) -> None:
+    from tests.unit.test_reader import QA_PAGE
+
+    article = tmp_path / "geology-vs-oceanography.md"
+    article.write_text(QA_PAGE, encoding="utf-8")
+    service = built_service(tmp_path / "kb", nlp, article)
+    reply = Conversation(service).say("eligibility for oceanography?", "ask_qualification")
+    assert "For both courses you need Class 12" in reply, reply
+    assert "What is the eligibility" not in reply, reply  # the question itself says nothing

@@ -173,3 +173,31 @@ def test_windows_line_endings_split_the_same_way():
 def test_an_empty_text_has_no_title():
     article = split_article("", RULES)
     assert (article.title, article.sections, article.reader_comments) == ("", (), ())
+
+
+QA_PAGE = """# Geology vs Oceanography: Your Questions Answered
+
+Students ask us these questions every year.
+
+**What is the eligibility for these courses?**
+For both courses you need Class 12 with Physics, Chemistry and Mathematics.
+
+**1. Duration**
+Geology is a three-year degree, while oceanography takes four years.
+
+Which exam do I write?
+Most universities admit through CUET-UG.
+"""
+
+
+def test_a_question_or_bold_heading_line_over_its_answer_is_a_block_of_its_own() -> None:
+    article = split_article(QA_PAGE, RULES)
+    blocks = [(b.kind, b.text) for s in article.sections for b in s.blocks]
+    headings = [s.heading for s in article.sections]
+    assert ("question", "What is the eligibility for these courses?") in blocks
+    assert any(text.startswith("For both courses you need") for _, text in blocks)
+    assert "1. Duration" in headings
+    assert ("question", "Which exam do I write?") in blocks
+    for section in article.sections:
+        for block in section.blocks:
+            assert QA_PAGE[block.start:block.start + len(block.text)] == block.text
