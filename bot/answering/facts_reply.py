@@ -4,6 +4,7 @@ with yes/no and "is X required?" questions answered first."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.answering.evidence import (
@@ -47,6 +48,9 @@ def define(service: KnowledgeService, question: Question, topics: tuple[str, ...
     parts, citations = [], []
     for topic in topics:
         passage = defining_passage(service, topic, kind.attributes, kind.fallback_attributes)
+        named = tuple((c, "") for c in full_form_sentences(service, topic)
+                      if c not in {q for q, _ in passage})
+        passage = named + tuple(passage)
         if not passage:
             parts.append(Say.of("sources_silent_on", what="definition", topic=topic))
             continue
@@ -87,6 +91,22 @@ def defining_passage(service: KnowledgeService, topic: str, attributes: tuple[st
     for item in extra[:2]:
         chosen.setdefault(item.citation, excerpt(service, item))
     return tuple(chosen.items())
+
+
+def full_form_sentences(service: KnowledgeService, topic: str) -> tuple[Citation, ...]:
+    """The sentence where an article spells out a field's short name ("... the Diploma in
+    Elementary Education (D.El.Ed)"): what the name means, the start of a definition."""
+    info = service.topic(topic)
+    shorts = [n for n in (topic, *(info.aliases if info else ())) if " " not in n.strip()
+              and len(n.strip(".")) >= 2]
+    if not shorts:
+        return ()
+    pattern = re.compile(r"[A-Z][\w'’-]+(?:\s+[\w'’-]+){0,6}\s*\(\s*(?:"
+                         + "|".join(re.escape(n) for n in shorts) + r")\s*\)", re.IGNORECASE)
+    for citation in service.passages_of((topic,)):
+        if citation.kind != "row" and pattern.search(citation.sentence):
+            return (citation,)
+    return ()
 
 
 def _continuation(service: KnowledgeService, topic: str, citation: Citation

@@ -51,6 +51,7 @@ SURE = 0.6
 # A message naming nothing the articles name, most of whose own words they never use, is
 # about something else ("explain the krebs cycle for my bio exam").
 OFF_TOPIC_SHARE = 0.5
+NAME_ONLY = 4  # words of a message that only names a field
 ARTICLE_SHARE, ARTICLE_WORDS = 0.75, 2  # the articles' own words: a question about them
 _DIGITS = re.compile(r"^\d{1,3}$")
 _PERCENT = re.compile(r"(\d+)\s*%")
@@ -454,6 +455,9 @@ def _decide_kind(question: Question, scores: dict[str, float], parse: Parse,
     if best == "advice" and question.choice and question.things_of("exam") and len(
             question.topics) < 2:
         best = "admission"  # "MAT or XAT, which is better?" compares exams, not fields
+    if question.topics and not question.aspects and not cue_kinds and not question.things \
+            and not question.choice and len(question.topics) == 1 and len(words) <= NAME_ONLY:
+        best = "definition"  # "deled", "food technology?": a field named alone, what it is
     if best == "lookup" and question.topics and not question.aspects:
         best = "definition"  # a field named with nothing else asked: what it is
     if best == "lookup" and not question.topics and not question.things and not knowledge_named:

@@ -58,6 +58,23 @@ class ExtractedPassage:
     kind: str = "sentence"  # sentence | row
 
 
+def sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, never split inside a word: "(D.El.Ed)" or "B.Sc.(Hons)" is cut by
+    the sentencizer at its inner full stops; a boundary with no space before it is none."""
+    out: list[Span] = []
+    start = None
+    for sent in doc.sents:
+        if start is None:
+            start = sent.start
+        if sent.end < len(doc) and not doc[sent.end - 1].whitespace_:
+            continue  # the next "sentence" goes on in the same word
+        out.append(doc[start:sent.end])
+        start = None
+    if start is not None:
+        out.append(doc[start:len(doc)])
+    return out
+
+
 @dataclass(frozen=True)
 class ExtractedFact:
     topic: str
@@ -193,7 +210,7 @@ class Extractor:
                     facts.extend(self._row_facts(block, topics, registry, len(passages) - 1))
                     index += 1
                     continue
-                for sentence in docs[id(block)].sents:
+                for sentence in sentences(docs[id(block)]):
                     passage = self._passage(section.heading, block, sentence, index)
                     if passage is None:
                         continue
@@ -260,7 +277,7 @@ class Extractor:
         an article whose title names no pair: those said twice or more, in order."""
         counts: dict[str, int] = {}
         for doc in docs:
-            for sentence in doc.sents:
+            for sentence in sentences(doc):
                 subject = self._defined_subject(sentence)
                 if subject:
                     counts[subject] = counts.get(subject, 0) + 1
@@ -298,7 +315,7 @@ class Extractor:
                 topic = next(t for t in topics if stem_key(t) == stem_key(name))
                 aliases.append(ExtractedAlias(topic, abbr, DEFINED))
         for doc in docs:
-            for sentence in doc.sents:
+            for sentence in sentences(doc):
                 term = self._named_term(sentence)
                 if term is None or normalise_name(term) in topics:
                     continue
@@ -367,8 +384,13 @@ class Extractor:
         for alias in aliases:
             names.setdefault(alias.topic, set()).add(alias.alias)
         for topic, surfaces in names.items():
+            # a dotted name splits into other tokens by its case ("d.el.ed" is one token,
+            # "D.El.Ed" three): each case it is written in is a pattern of its own
+            surfaces = surfaces | {form for s in surfaces if "." in s and not s.isupper()
+                                   for form in (s.title(), s.upper())}
             for matcher, wanted in ((any_case, False), (as_written, True)):
-                docs = [self.nlp.make_doc(s) for s in sorted(surfaces) if s.isupper() == wanted]
+                docs = [self.nlp.make_doc(s) for s in sorted(surfaces)
+                        if s.isupper() == wanted and not (wanted and "." in s)]
                 if docs:
                     matcher.add(topic, docs)
         for name, topic in self._bare.items():

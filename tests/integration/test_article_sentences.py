@@ -156,3 +156,17 @@ def test_a_qa_pages_answer_is_given_for_the_question_it_answers(tmp_path, nlp) -
     reply = Conversation(service).say("eligibility for oceanography?", "ask_qualification")
     assert "For both courses you need Class 12" in reply, reply
     assert "What is the eligibility" not in reply, reply  # the question itself says nothing
+
+
+def test_a_short_name_is_defined_by_the_sentence_that_spells_it_out(tmp_path, nlp) -> None:
+    article = tmp_path / "bed-vs-deled.txt"
+    article.write_text(
+        "B.Ed vs D.El.Ed\n\nThe two common teaching qualifications are the Bachelor of "
+        "Education (B.Ed) and the Diploma in Elementary Education (D.El.Ed). The B.Ed prepares "
+        "teachers for Classes 6 to 12, while the D.El.Ed prepares them for Classes 1 to 8.\n\n"
+        "The D.El.Ed is a two-year diploma for primary teachers. The B.Ed is a two-year "
+        "degree taken after graduation.\n",
+        encoding="utf-8")
+    service = built_service(tmp_path / "kb", nlp, article)
+    reply = Conversation(service).say("deled", "nlu_fallback", 0.3)
+    assert "Diploma in Elementary Education (D.El.Ed)" in reply, reply

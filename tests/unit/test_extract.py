@@ -245,3 +245,13 @@ def test_windows_line_ends_give_the_same_facts(extractor, path):
 
     assert facts(got) == facts(expected)
     assert all(windows[p.start : p.end] == p.text for p in got.passages)
+
+
+def test_a_sentence_is_not_cut_inside_a_dotted_name(nlp) -> None:
+    from bot.ingest.extract import sentences
+
+    doc = nlp("The two courses are the Bachelor of Education (B.Ed) and the Diploma in Elementary "
+              "Education (D.El.Ed). Both need a B.Sc.(Hons) or more. They differ.")
+    assert [s.text for s in sentences(doc)] == [
+        "The two courses are the Bachelor of Education (B.Ed) and the Diploma in Elementary "
+        "Education (D.El.Ed).", "Both need a B.Sc.(Hons) or more.", "They differ."]
