@@ -139,10 +139,35 @@ def _answering_sentence_first(service: KnowledgeService, question: Question,
                 if h.score >= 0.99 and overlap(aspects, h.citation.sentence) >= 0.99
                 and h.citation not in quoted][:1]
     if not best:
+        best = [c for c in _section_answer(service, question, topics) if c not in quoted]
+    if not best:
         return reply
     rest = _without(reply.parts, set(best))
     return Reply(reply.response, (Facts("", "", (), tuple(best)),) + rest,
                  tuple(best) + reply.citations, reply.values, reply.unanswered, reply.memory)
+
+
+SECTION_SENTENCES = 2
+
+
+def _section_answer(service: KnowledgeService, question: Question, topics: tuple[str, ...]
+                    ) -> tuple[Citation, ...]:
+    """"pilot ki salary kitni?" under an article's "## Salary": a section whose heading names
+    what is asked answers it with its first sentences, though none of them says "salary"."""
+    asked = [a for a in dict.fromkeys(question.aspects) if len(a) > 3]
+    if not asked:
+        return ()
+    passages = [c for c in service.passages_of(topics) if c.section != c.source_title]
+    best: tuple[float, str, str] | None = None
+    for section, path in dict.fromkeys((c.section, c.source_path) for c in passages):
+        score = overlap(asked, section)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, section, path)
+    if best is None:
+        return ()
+    _, section, path = best
+    return tuple(c for c in passages if c.section == section and c.source_path == path
+                 and not is_question(c))[:SECTION_SENTENCES]
 
 
 def _without(parts: tuple, cited: set[Citation]) -> tuple:

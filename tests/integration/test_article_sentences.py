@@ -170,3 +170,26 @@ def test_a_short_name_is_defined_by_the_sentence_that_spells_it_out(tmp_path, nl
     service = built_service(tmp_path / "kb", nlp, article)
     reply = Conversation(service).say("deled", "nlu_fallback", 0.3)
     assert "Diploma in Elementary Education (D.El.Ed)" in reply, reply
+
+
+GUIDE = """# Career as a Commercial Pilot: Eligibility and Salary
+
+A commercial pilot flies passengers or cargo for an airline.
+
+## Eligibility
+
+You need Class 12 with Physics and Mathematics and a DGCA Class 1 medical.
+
+## Salary
+
+A junior first officer typically earns Rs 1.5 lakh to Rs 3 lakh a month. Captains earn more.
+"""
+
+
+def test_a_section_whose_heading_names_what_is_asked_answers_it(tmp_path, nlp) -> None:
+    article = tmp_path / "career-as-commercial-pilot.md"
+    article.write_text(GUIDE, encoding="utf-8")
+    service = built_service(tmp_path / "kb", nlp, article)
+    reply = Conversation(service).say("pilot ki salary kitni hoti h", "ask_careers")
+    assert "1.5 lakh" in reply.split("\n\n", 1)[0], reply
+    assert "don't say anything about salary" not in reply, reply
