@@ -50,6 +50,7 @@ class Mention:
     weak: bool = False  # a field named without its head ("production"): used only if nothing
     #                     else names a field
     both: bool = False  # an abbreviation that names all its candidates at once ("POM")
+    approximate: bool = False  # a clipped or misspelt form ("agri", "geolgy")
 
     @property
     def ambiguous(self) -> bool:
@@ -321,7 +322,8 @@ class Lexicon:
                 # a word the articles use ("actuaries", "designing") names the field only
                 # where nothing else does
                 found.append(Mention("topic", owners[0], tokens[i].text, i, i + 1,
-                                     tokens[i].start, tokens[i].end, (owners[0],), weak=known))
+                                     tokens[i].start, tokens[i].end, (owners[0],), weak=known,
+                                     approximate=True))
                 named.add(owners[0])
         return found
 

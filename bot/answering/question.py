@@ -661,7 +661,8 @@ def _foreign(text: str, words: tuple[str, ...], mentions: tuple[Mention, ...]) -
     nor names the bot knows)."""
     if latin_share(text) < 0.5:
         return True
-    covered = {i for m in mentions for i in range(m.first, m.last)}
+    # a word only like a field's ("operaciones") is still a word of another language
+    covered = {i for m in mentions if not m.approximate for i in range(m.first, m.last)}
     hinglish = set(markers()["hinglish"])
     alpha = [(i, w) for i, w in enumerate(words)
              if w.isalpha() and len(w) > 2 and i not in covered]

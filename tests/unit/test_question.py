@@ -197,5 +197,7 @@ def test_an_unknown_field_is_named_not_guessed(lexicon) -> None:
 
 def test_non_english_is_noticed(lexicon) -> None:
     assert ask(lexicon, "¿Cuál es la diferencia entre la gestión y la producción?").foreign
+    # a word only like a field's name ("operaciones") is still another language's
+    assert ask(lexicon, "¿Qué es la gestión de operaciones? operations management").foreign
     assert not ask(lexicon, "bhai production aur operations management mein kya farak hai")\
         .foreign
