@@ -230,8 +230,8 @@ def _topics(service: KnowledgeService, question: Question, conversation: Convers
     if conversation.topics:
         return conversation.topics
     pairs = service.pairs()
-    if len(pairs) == 1:
-        return pairs[0]
+    if len(pairs) == 1 and set(service.topic_names()) <= set(pairs[0]):
+        return pairs[0]  # the only fields there are (no single-field guide beside them)
     return _topics_by_search(service, question)
 
 
@@ -255,11 +255,34 @@ def _topics_by_search(service: KnowledgeService, question: Question) -> tuple[st
         if hits:
             break
     if not hits:
-        return ()
+        return _topics_by_article(service, question)
     citation = hits[0].citation
     found = [name for name in service.topic_names()
              if any(i.citation.passage_id == citation.passage_id for i in service.facts(name))]
     return tuple(found[:2] or service.fields_of_passage(citation.passage_id)[:2])
+
+
+# An article holds the question when it uses this share of the question's words, the most
+# of any article (and at least two of them).
+ARTICLE_WORDS_SHARE = 0.6
+
+
+def _topics_by_article(service: KnowledgeService, question: Question) -> tuple[str, ...]:
+    """"after finishing law degree which exam is needed to start practising in court?": no
+    sentence holds half its words, but one article holds most of them: that article's fields."""
+    terms = [a for a in dict.fromkeys(question.aspects) if len(a) > 2]
+    if len(terms) < ANSWERING_WORDS:
+        return ()
+    by_article: dict[str, list[Citation]] = {}
+    for citation in service.passages_of(service.topic_names()):
+        by_article.setdefault(citation.source_path, []).append(citation)
+    scored = sorted(((overlap(terms, Words(" ".join(c.sentence for c in cs))), path)
+                     for path, cs in by_article.items()), reverse=True)
+    if not scored or scored[0][0] < ARTICLE_WORDS_SHARE or scored[0][0] * len(terms) < 2 or (
+            len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return ()
+    first = by_article[scored[0][1]][0]
+    return service.fields_of_passage(first.passage_id)[:2]
 
 
 def _notes(service: KnowledgeService, question: Question, topics: tuple[str, ...]

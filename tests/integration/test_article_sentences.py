@@ -193,3 +193,14 @@ def test_a_section_whose_heading_names_what_is_asked_answers_it(tmp_path, nlp) -
     reply = Conversation(service).say("pilot ki salary kitni hoti h", "ask_careers")
     assert "1.5 lakh" in reply.split("\n\n", 1)[0], reply
     assert "don't say anything about salary" not in reply, reply
+
+
+def test_a_question_naming_no_field_goes_to_the_article_that_holds_its_words(tmp_path, nlp):
+    guide, forum = tmp_path / "career-as-commercial-pilot.md", tmp_path / "geo-vs-ocean.txt"
+    guide.write_text(GUIDE, encoding="utf-8")
+    forum.write_text(FORUM, encoding="utf-8")
+    service = built_service(tmp_path / "kb", nlp, guide, forum)
+    # no one sentence holds two of its words; the pilot guide holds all three
+    reply = Conversation(service).say("physics? captains? lakh?", "ask_qualification")
+    assert "Which field do you mean" not in reply, reply
+    assert "Commercial pilot" in reply, reply
