@@ -8,6 +8,7 @@ from the knowledge base's facts and sentences and the domain's phrases.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -21,7 +22,7 @@ from bot.answering.reply import Facts, Memory, Reply, Say
 from bot.answering.vocabulary import kind as kind_of
 from bot.kb.answers import Citation
 from bot.kb.service import KnowledgeService
-from bot.text.english import lemma
+from bot.text.english import is_stop_word, lemma
 
 Composer = Callable[[KnowledgeService, Question, tuple[str, ...], Conversation], Reply]
 
@@ -60,6 +61,13 @@ def topic_list(service: KnowledgeService) -> str:
 def compose(service: KnowledgeService, question: Question, conversation: Conversation
             ) -> Reply:
     values = (("topics", topic_list(service)),)
+    if question.kind in ("off_topic", "unclear"):
+        # "CPL full form": a short name an article spells out is the articles' own word,
+        # whatever the classifier made of the message
+        defined = _defining_sentences(service, question, ())
+        if defined:
+            return Reply("utter_answer", (Facts("", "", (), defined),), defined, values,
+                         memory=Memory(kind="lookup"))
     if question.kind in PLAIN:
         response, unanswered = PLAIN[question.kind]
         memory = Memory() if question.kind == "stop" else None
@@ -125,6 +133,9 @@ def _answering_sentence_first(service: KnowledgeService, question: Question,
     """A sentence of the fields' articles that holds every word the question asks about
     ("why do IT firms value CS graduates?") answers it better than the kind's usual facts:
     it leads the reply, quoted and cited, unless the reply already quotes it."""
+    defined = _defining_sentences(service, question, topics)
+    if defined and question.kind not in ("advice", "differences", "similarity"):
+        return _led_by(reply, defined)
     # words the articles never use ("kitni", a typo) cannot be held by any sentence
     vocabulary = service.vocabulary()
     aspects = [a for a in dict.fromkeys(question.aspects)
@@ -142,9 +153,38 @@ def _answering_sentence_first(service: KnowledgeService, question: Question,
         best = [c for c in _section_answer(service, question, topics) if c not in quoted]
     if not best:
         return reply
+    return _led_by(reply, tuple(best))
+
+
+def _led_by(reply: Reply, best: tuple[Citation, ...]) -> Reply:
     rest = _without(reply.parts, set(best))
-    return Reply(reply.response, (Facts("", "", (), tuple(best)),) + rest,
-                 tuple(best) + reply.citations, reply.values, reply.unanswered, reply.memory)
+    return Reply(reply.response, (Facts("", "", (), best),) + rest,
+                 best + reply.citations, reply.values, reply.unanswered, reply.memory)
+
+
+_SHORT_NAME = re.compile(r"\b[A-Za-z][A-Za-z]{1,7}\b")
+
+
+def _defining_sentences(service: KnowledgeService, question: Question,
+                        topics: tuple[str, ...]) -> tuple[Citation, ...]:
+    """"CPL full form", "what is DIET": a short name the student uses that an article spells
+    out in brackets ("Commercial Pilot Licence (CPL)", "District Institutes of Education and
+    Training (DIETs)"), not a field's: the sentence that spells it out."""
+    fields = {w.lower() for info in service.topics() for n in (info.name, *info.aliases)
+              for w in n.split()}
+    typed = [t for t in dict.fromkeys(_SHORT_NAME.findall(question.text))
+             if (t.isupper() or len(t) <= 5) and t.lower() not in fields
+             and not is_stop_word(t.lower())]
+    if not typed:
+        return ()
+    passages = service.passages_of(topics or service.topic_names())
+    for term in typed:
+        spelled = re.compile(r"[A-Z][\w'’-]+(?:\s+[\w'’&-]+){0,8}\s*\(\s*"
+                             + re.escape(term) + r"s?\s*\)", re.IGNORECASE)
+        for citation in passages:
+            if citation.kind != "row" and spelled.search(citation.sentence):
+                return (citation,)
+    return ()
 
 
 SECTION_SENTENCES = 2

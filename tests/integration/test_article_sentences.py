@@ -178,7 +178,8 @@ A commercial pilot flies passengers or cargo for an airline.
 
 ## Eligibility
 
-You need Class 12 with Physics and Mathematics and a DGCA Class 1 medical.
+You need Class 12 with Physics and Mathematics and a DGCA Class 1 medical. Airlines hire
+holders of a Commercial Pilot Licence (CPL).
 
 ## Salary
 
@@ -204,3 +205,12 @@ def test_a_question_naming_no_field_goes_to_the_article_that_holds_its_words(tmp
     reply = Conversation(service).say("physics? captains? lakh?", "ask_qualification")
     assert "Which field do you mean" not in reply, reply
     assert "Commercial pilot" in reply, reply
+
+
+@pytest.mark.parametrize("text", ["CPL full form", "what is cpl?"])
+def test_a_short_name_the_article_spells_out_is_answered_by_that_sentence(tmp_path, nlp, text):
+    article = tmp_path / "career-as-commercial-pilot.md"
+    article.write_text(GUIDE, encoding="utf-8")
+    service = built_service(tmp_path / "kb", nlp, article)
+    reply = Conversation(service).say(text, "nlu_fallback", 0.4)
+    assert "Commercial Pilot Licence (CPL)" in reply.split("\n\n", 1)[0], reply
