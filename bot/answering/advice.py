@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bot.answering.evidence import silent_note, silent_phrases, thing_matches
+from bot.answering.evidence import is_question, silent_note, silent_phrases, thing_matches
 from bot.answering.question import Background, Conversation, Question, Thing
 from bot.answering.relevance import Words
 from bot.answering.reply import Memory, Points, Reply, Say
-from bot.answering.vocabulary import degrees
+from bot.answering.vocabulary import degrees, kinds
+from bot.answering.vocabulary import kind as kind_of
 from bot.kb.answers import Citation, FactItem
 from bot.kb.service import KnowledgeService
 from bot.text.english import is_english_word, is_stop_word, is_verb_form
@@ -87,8 +89,7 @@ def read(service: KnowledgeService, fields: tuple[str, ...], background: Backgro
     reasons: list[Reason] = list(_tied(service, fields, told))
     terms = background_terms(background)
     for field in fields:
-        facts = tuple(i for i in service.facts(field)
-                      if not i.citation.sentence.rstrip("*_ ").endswith("?"))
+        facts = tuple(i for i in service.facts(field) if not is_question(i.citation))
         for interest in interests:
             for item in facts:
                 if item.attribute in SECTOR_ATTRIBUTES and (
@@ -168,7 +169,7 @@ def _tied(service: KnowledgeService, fields: tuple[str, ...], told: tuple[str, .
     # a word the articles use everywhere ("goods", "makes") ties the student to nothing
     wanted = [w for w in wanted if sum(1 for t in texts if t.states(w)) <= TIED_RARE]
     for citation, text in zip(passages, texts, strict=True):
-        if citation.sentence.rstrip("*_ ").endswith("?"):
+        if is_question(citation):
             continue  # a question states nothing
         named = [f for f in fields if names[f] & text.words]
         if not named:  # "Many dentists set up their own clinic ..." under "Career after BDS"
@@ -201,19 +202,22 @@ def _told(question: Question) -> tuple[str, ...]:
     for index, word in enumerate(tokens):
         if word in NEGATIONS:
             negated.update(tokens[index + 1:index + 1 + NEGATION_REACH])
-    from bot.answering.vocabulary import kind as kind_of
-
-    asking = {w.rstrip("*") for cue in kind_of("advice").cues for w in cue.words}
-    asking |= set(words(" ".join(LIKING)))
-    from bot.answering.vocabulary import kinds
-
-    # the words of what else they ask ("which entrance exams?") tie them to nothing; the
-    # words of work they want ("government jobs") do
-    other = {w.rstrip("*") for k in kinds() if k.kind not in ("careers", "sectors")
-             for cue in k.cues for w in cue.words}
+    asking = _asking_words()
     return tuple(dict.fromkeys(
         w for w in tokens if len(w) > 2 and w not in negated and w not in asking
-        and w not in other and w.isalpha() and not is_stop_word(w) and not is_verb_form(w)))
+        and w.isalpha() and not is_stop_word(w) and not is_verb_form(w)))
+
+
+@lru_cache(maxsize=1)
+def _asking_words() -> frozenset[str]:
+    """Words that ask rather than tell: the advice cues, the liking verbs, and the words of
+    what else a message may ask ("which entrance exams?"); the words of work wanted
+    ("government jobs") are not among them."""
+    asking = {w.rstrip("*") for cue in kind_of("advice").cues for w in cue.words}
+    asking |= set(words(" ".join(LIKING)))
+    asking |= {w.rstrip("*") for k in kinds() if k.kind not in ("careers", "sectors")
+               for cue in k.cues for w in cue.words}
+    return frozenset(asking)
 
 
 NEGATIONS = ("dont", "not", "never", "no", "hate", "without", "nor")

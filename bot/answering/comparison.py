@@ -3,10 +3,14 @@ asked (or all the sources support, saying so), as a list or a table, on the rows
 
 from __future__ import annotations
 
+from bot.answering.evidence import is_question
 from bot.answering.question import Conversation, Question
+from bot.answering.relevance import Words, overlap
 from bot.answering.reply import Facts, Memory, Points, Reply, Say, Table
+from bot.answering.vocabulary import has_marker
 from bot.kb.answers import Citation, Comparison, Contrast, Side
 from bot.kb.service import KnowledgeService
+from bot.text.words import words
 
 # A value longer than this many words is a statement: one per side is shown.
 STATEMENT_WORDS = 8
@@ -141,18 +145,13 @@ def _shared_sentences(service: KnowledgeService, question: Question, pair
     """Sentences that say what the two have in common ("Both are four-year degrees", "soil
     science ... are common to both"): a word of sharing, and both fields named or neither;
     those holding the question's own words first."""
-    from bot.answering.relevance import Words, overlap
-    from bot.answering.vocabulary import has_marker
-    from bot.text.words import words
-
     heads = set(service.rules.article.get("generic_heads", ()))
     names = [{w for w in words(t) if w not in heads} - set(words(pair[1 - i]))
              for i, t in enumerate(pair)]
     found = []
     for position, citation in enumerate(service.passages_of(pair)):
         tokens = tuple(words(citation.sentence))
-        if citation.sentence.rstrip("*_ ").endswith("?") or not has_marker(
-                "shared_statement", tokens):
+        if is_question(citation) or not has_marker("shared_statement", tokens):
             continue
         text = Words(tokens)
         named = [bool(n & text.words) for n in names]

@@ -14,7 +14,13 @@ from dataclasses import replace
 
 from bot.answering import comparison, facts_reply
 from bot.answering.advice import advise
-from bot.answering.evidence import answer_to, is_question, silent_note, silent_phrases
+from bot.answering.evidence import (
+    answer_to,
+    is_question,
+    silent_note,
+    silent_phrases,
+    spelled_out,
+)
 from bot.answering.lookup import look_up
 from bot.answering.question import Conversation, Question
 from bot.answering.relevance import Words, overlap
@@ -136,13 +142,13 @@ def _answering_sentence_first(service: KnowledgeService, question: Question,
     defined = _defining_sentences(service, question, topics)
     if defined and question.kind not in ("advice", "differences", "similarity"):
         return _led_by(reply, defined)
+    if (question.kind in STRUCTURED or question.count or not topics or reply.response
+            != "utter_answer"):
+        return reply
     # words the articles never use ("kitni", a typo) cannot be held by any sentence
     vocabulary = service.vocabulary()
     aspects = [a for a in dict.fromkeys(question.aspects)
                if {a, a + "s", a + "es", a.removesuffix("s"), lemma(a)} & vocabulary]
-    if (question.kind in STRUCTURED or question.count or not topics or reply.response
-            != "utter_answer"):
-        return reply
     quoted = set(reply.citations)
     best = list(_article_answer(service, question, topics))
     if not best and len(aspects) >= ANSWERING_WORDS:
@@ -170,20 +176,19 @@ def _defining_sentences(service: KnowledgeService, question: Question,
     """"CPL full form", "what is DIET": a short name the student uses that an article spells
     out in brackets ("Commercial Pilot Licence (CPL)", "District Institutes of Education and
     Training (DIETs)"), not a field's: the sentence that spells it out."""
-    fields = {w.lower() for info in service.topics() for n in (info.name, *info.aliases)
-              for w in n.split()}
+    fields = service.per_build("field_name_words", lambda: frozenset(
+        w.lower() for info in service.topics() for n in (info.name, *info.aliases)
+        for w in n.split()))
     typed = [t for t in dict.fromkeys(_SHORT_NAME.findall(question.text))
              if (t.isupper() or len(t) <= 5) and t.lower() not in fields
              and not is_stop_word(t.lower())]
     if not typed:
         return ()
     passages = service.passages_of(topics or service.topic_names())
-    for term in typed:
-        spelled = re.compile(r"[A-Z][\w'’-]+(?:\s+[\w'’&-]+){0,8}\s*\(\s*"
-                             + re.escape(term) + r"s?\s*\)", re.IGNORECASE)
-        for citation in passages:
-            if citation.kind != "row" and spelled.search(citation.sentence):
-                return (citation,)
+    for term in typed:  # the first term the articles spell out, in the student's order
+        found = spelled_out(passages, (term,), 8, word=r"[\w'’&-]", plural=True)
+        if found:
+            return found
     return ()
 
 

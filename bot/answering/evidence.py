@@ -266,6 +266,19 @@ def silent_note(concept: str, phrase: str) -> Say:
 MAX_ANSWER_SENTENCES = 3
 
 
+def spelled_out(passages: Iterable[Citation], shorts: Iterable[str], words_before: int,
+                word: str = r"[\w'’-]", plural: bool = False) -> tuple[Citation, ...]:
+    """The first sentence (not a table row) that spells out one of ``shorts`` in brackets
+    after a capitalised name of up to ``words_before`` more words ("Diploma in Elementary
+    Education (D.El.Ed)"); ``plural``: "(DIETs)" spells out "DIET" too."""
+    names = "|".join(re.escape(n) for n in shorts)
+    if not names:
+        return ()
+    pattern = re.compile(rf"[A-Z][\w'’-]+(?:\s+{word}+){{0,{words_before}}}\s*\(\s*(?:{names})"
+                         + (r"s?" if plural else "") + r"\s*\)", re.IGNORECASE)
+    return next(((c,) for c in passages if c.kind != "row" and pattern.search(c.sentence)), ())
+
+
 def is_question(citation: Citation) -> bool:
     """An article's own question ("**What is the eligibility?**"): it states nothing."""
     return citation.sentence.rstrip("*_ ").endswith("?")
@@ -275,8 +288,8 @@ def answer_to(passages: tuple[Citation, ...], index: int) -> tuple[Citation, ...
     """The answer an article gives right after its question ``passages[index]``: the next
     paragraph's sentences (none when another question follows)."""
     question = passages[index]
-    after = [c for c in passages[index + 1:] if c.source_path == question.source_path]
-    after = [c for c in after if c.block != question.block] if after else []
+    after = [c for c in passages[index + 1:]
+             if c.source_path == question.source_path and c.block != question.block]
     if not after or is_question(after[0]):
         return ()
     return tuple(c for c in after if c.block == after[0].block)[:MAX_ANSWER_SENTENCES]

@@ -4,7 +4,6 @@ with yes/no and "is X required?" questions answered first."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from bot.answering.evidence import (
@@ -14,6 +13,7 @@ from bot.answering.evidence import (
     is_question,
     rank,
     silent_phrases,
+    spelled_out,
     thing_in_sentence,
     thing_matches,
 )
@@ -99,14 +99,7 @@ def full_form_sentences(service: KnowledgeService, topic: str) -> tuple[Citation
     info = service.topic(topic)
     shorts = [n for n in (topic, *(info.aliases if info else ())) if " " not in n.strip()
               and len(n.strip(".")) >= 2]
-    if not shorts:
-        return ()
-    pattern = re.compile(r"[A-Z][\w'’-]+(?:\s+[\w'’-]+){0,6}\s*\(\s*(?:"
-                         + "|".join(re.escape(n) for n in shorts) + r")\s*\)", re.IGNORECASE)
-    for citation in service.passages_of((topic,)):
-        if citation.kind != "row" and pattern.search(citation.sentence):
-            return (citation,)
-    return ()
+    return spelled_out(service.passages_of((topic,)), shorts, 6)
 
 
 def _continuation(service: KnowledgeService, topic: str, citation: Citation

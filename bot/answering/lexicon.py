@@ -93,7 +93,7 @@ class Lexicon:
     phrases: frozenset[str] = frozenset()  # "x management" pairs the articles use
     partners: dict[str, tuple[str, ...]] = field(default_factory=dict)  # compared with
     short_forms: dict[str, str] = field(default_factory=dict)
-    _distinct: dict[str, tuple[str, ...]] | None = None
+    _distinct: tuple[dict[str, list[str]], dict[str, dict[str, list[str]]]] | None = None
 
     # --- building ------------------------------------------------------------------------
 
@@ -304,7 +304,7 @@ class Lexicon:
         for i, word in enumerate(words):
             if i in covered or len(word) < CLIP_MIN or not word.isalpha() or is_stop_word(word):
                 continue
-            exact = [t for t, own in self._distinctive().items() if word in own]
+            exact = self._distinctive_index()[0].get(word, [])
             if len(exact) == 1 and exact[0] not in named:  # "forensic" alone
                 found.append(Mention("topic", exact[0], tokens[i].text, i, i + 1,
                                      tokens[i].start, tokens[i].end, (exact[0],), weak=True))
@@ -313,10 +313,7 @@ class Lexicon:
             if exact or is_common_word(word):
                 continue
             known = self.knows(word)
-            owners = [t for t, own in self._distinctive().items() if any(
-                not known and (w.startswith(word) and len(w) > len(word) or len(word) >= FUZZY_MIN
-                               and difflib.SequenceMatcher(None, word, w).ratio() >= FUZZY_CUTOFF)
-                or _related(word, w) for w in own)]
+            owners = self._approximate_owners(word, known)
             owners = [t for t in owners if t not in named] if len(owners) > 1 else owners
             if len(owners) == 1:
                 # a word the articles use ("actuaries", "designing") names the field only
@@ -327,12 +324,33 @@ class Lexicon:
                 named.add(owners[0])
         return found
 
-    def _distinctive(self) -> dict[str, tuple[str, ...]]:
+    def _approximate_owners(self, word: str, known: bool) -> list[str]:
+        """The fields one of whose distinctive words ``word`` clips ("agri"), misspells
+        ("geolgy") or shares a long root with ("actuaries"), in the fields' order. A clip and
+        a shared root begin with the same letter, so only those words are compared; a
+        misspelling (an unknown word of FUZZY_MIN letters or more) with every word."""
+        by_word, by_letter = self._distinctive_index()
+        fuzzy = not known and len(word) >= FUZZY_MIN
+        candidates = by_word if fuzzy else by_letter.get(word[0], {})
+        found = {t for w, topics in candidates.items() if (
+            not known and (w.startswith(word) and len(w) > len(word) or fuzzy
+                           and difflib.SequenceMatcher(None, word, w).ratio() >= FUZZY_CUTOFF)
+            or _related(word, w)) for t in topics}
+        return [t for t in self.topic_names if t in found]
+
+    def _distinctive_index(self) -> tuple[dict[str, list[str]], dict[str, dict[str, list[str]]]]:
+        """Each field's distinctive words (no generic head, longer than CLIP_MIN), as
+        word -> fields, and the same grouped by first letter; built once per lexicon."""
         if self._distinct is None:
-            self._distinct = {
-                name: tuple(w for w in _norm(name).split() if w not in self.heads
-                            and len(w) > CLIP_MIN and w.isalpha())
-                for name in self.topic_names}
+            by_word: dict[str, list[str]] = {}
+            for name in self.topic_names:
+                for w in dict.fromkeys(_norm(name).split()):
+                    if w not in self.heads and len(w) > CLIP_MIN and w.isalpha():
+                        by_word.setdefault(w, []).append(name)
+            by_letter: dict[str, dict[str, list[str]]] = {}
+            for w, topics in by_word.items():
+                by_letter.setdefault(w[0], {})[w] = topics
+            self._distinct = (by_word, by_letter)
         return self._distinct
 
     def knows(self, word: str) -> bool:
